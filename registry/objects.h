@@ -1,0 +1,182 @@
+#pragma once
+// The Kubernetes objects the registry understands, after parsing, defaulting and
+// validation. Only the fields DNS needs are kept (the YAML tree is never stored).
+// Every object remembers where it came from, so later diagnostics can name it.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "registry/ip_address.h"
+
+namespace clusterdns::registry {
+
+// Index into ClusterState::files plus a 1-based line and column.
+struct SourceRef {
+  uint32_t file = 0;
+  uint32_t line = 0;
+  uint32_t column = 0;
+};
+
+enum class Protocol : uint8_t { kTcp, kUdp, kSctp };
+const char* protocol_name(Protocol protocol);  // "TCP", "UDP", "SCTP"
+
+using Labels = std::map<std::string, std::string>;
+
+struct Namespace {
+  std::string name;
+  SourceRef where;
+};
+
+enum class ServiceType : uint8_t { kClusterIP, kNodePort, kLoadBalancer, kExternalName };
+const char* service_type_name(ServiceType type);  // "ClusterIP", ...
+
+struct ServicePort {
+  std::string name;  // may be empty when the Service has a single port
+  Protocol protocol = Protocol::kTcp;
+  uint16_t port = 0;
+  // targetPort: a number, or a name resolved against each pod's container ports.
+  uint16_t target_port = 0;
+  std::string target_port_name;
+  uint16_t node_port = 0;  // 0 when unset
+  SourceRef where;
+};
+
+struct Service {
+  std::string namespace_name;
+  std::string name;
+  ServiceType type = ServiceType::kClusterIP;
+  bool headless = false;                // clusterIP: None
+  std::vector<IpAddress> cluster_ips;   // explicit or allocated; empty when headless/ExternalName
+  bool cluster_ip_allocated = false;    // true when the registry chose the address
+  std::string external_name;            // ExternalName only
+  std::vector<ServicePort> ports;
+  std::optional<Labels> selector;       // nullopt: no selector (endpoints come from objects)
+  bool publish_not_ready_addresses = false;
+  bool synthesized = false;             // default/kubernetes made up by the registry
+  SourceRef where;
+};
+
+struct ContainerPort {
+  std::string name;
+  uint16_t port = 0;
+  Protocol protocol = Protocol::kTcp;
+};
+
+enum class PodPhase : uint8_t { kPending, kRunning, kSucceeded, kFailed, kUnknown };
+
+struct Pod {
+  std::string namespace_name;
+  std::string name;
+  Labels labels;
+  std::vector<IpAddress> ips;  // status.podIPs (or podIP), primary first
+  PodPhase phase = PodPhase::kPending;
+  bool ready = false;          // Ready condition is "True"
+  bool terminating = false;    // metadata.deletionTimestamp set
+  std::string hostname;        // spec.hostname
+  std::string subdomain;       // spec.subdomain
+  std::string node_name;       // spec.nodeName
+  std::vector<ContainerPort> ports;
+  bool simulated = false;      // made up by --simulate-pods
+  SourceRef where;
+};
+
+struct EndpointAddress {
+  IpAddress ip;
+  std::string hostname;
+  std::string node_name;
+  std::string target_pod;  // pod name, empty when unknown
+};
+
+struct EndpointPort {
+  std::string name;
+  uint16_t port = 0;
+  Protocol protocol = Protocol::kTcp;
+};
+
+struct EndpointSubset {
+  std::vector<EndpointAddress> addresses;
+  std::vector<EndpointAddress> not_ready_addresses;
+  std::vector<EndpointPort> ports;
+};
+
+// An Endpoints object, given in a manifest or derived by the endpoints controller.
+struct Endpoints {
+  std::string namespace_name;
+  std::string name;
+  std::vector<EndpointSubset> subsets;
+  SourceRef where;
+};
+
+// discovery.k8s.io/v1 EndpointSlice.
+struct EndpointSlice {
+  std::string namespace_name;
+  std::string name;
+  std::string service_name;  // label kubernetes.io/service-name
+  struct Endpoint {
+    std::vector<IpAddress> addresses;
+    bool ready = true;        // conditions.ready; unset means ready
+    bool terminating = false;
+    std::string hostname;
+    std::string node_name;
+    std::string target_pod;
+  };
+  std::vector<Endpoint> endpoints;
+  std::vector<EndpointPort> ports;
+  SourceRef where;
+};
+
+struct LabelSelectorRequirement {
+  enum class Operator : uint8_t { kIn, kNotIn, kExists, kDoesNotExist };
+  std::string key;
+  Operator op = Operator::kIn;
+  std::vector<std::string> values;
+};
+
+struct LabelSelector {
+  Labels match_labels;
+  std::vector<LabelSelectorRequirement> match_expressions;
+  bool matches(const Labels& labels) const;
+};
+
+enum class WorkloadKind : uint8_t { kDeployment, kReplicaSet, kStatefulSet, kDaemonSet };
+const char* workload_kind_name(WorkloadKind kind);
+
+struct Workload {
+  WorkloadKind kind = WorkloadKind::kDeployment;
+  std::string namespace_name;
+  std::string name;
+  int32_t replicas = 1;          // DaemonSet: ignored (one per simulated node)
+  LabelSelector selector;
+  Labels template_labels;
+  std::vector<ContainerPort> template_ports;
+  std::string template_hostname;
+  std::string template_subdomain;
+  std::string service_name;      // StatefulSet spec.serviceName
+  SourceRef where;
+};
+
+// Everything loaded from one manifests directory, defaulted and validated, plus the
+// endpoints derived for every Service (DESIGN.md §2).
+struct ClusterState {
+  std::vector<std::string> files;  // SourceRef::file indexes this
+  std::vector<Namespace> namespaces;
+  std::vector<Service> services;              // sorted by (namespace, name)
+  std::vector<Pod> pods;                      // sorted by (namespace, name); simulated included
+  std::vector<Endpoints> endpoint_objects;    // as given in manifests
+  std::vector<EndpointSlice> endpoint_slices; // as given in manifests
+  std::vector<Workload> workloads;
+  // One entry per Service that has endpoints, sorted by (namespace, name): derived
+  // from the selector, else EndpointSlices, else the Endpoints object.
+  std::vector<Endpoints> endpoints;
+
+  const Service* find_service(std::string_view ns, std::string_view name) const;
+  const Endpoints* find_endpoints(std::string_view ns, std::string_view name) const;
+  // A namespace exists when a Namespace object names it or any object lives in it;
+  // "default" always exists.
+  bool namespace_exists(std::string_view ns) const;
+};
+
+}  // namespace clusterdns::registry
