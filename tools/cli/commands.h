@@ -15,6 +15,12 @@ struct Command {
   int (*run)(const CommandArgs& args);
 };
 
+int run_serve(const CommandArgs& args);  // serve
+int run_records(const CommandArgs& args);  // records
+int run_check(const CommandArgs& args);  // check
+int run_get(const CommandArgs& args);  // get
+int run_describe(const CommandArgs& args);  // describe
+
 // The table tools/clusterdns.cc dispatches on (commands.cc).
 const std::vector<Command>& commands();
 
