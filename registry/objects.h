@@ -33,6 +33,9 @@ struct Namespace {
 enum class ServiceType : uint8_t { kClusterIP, kNodePort, kLoadBalancer, kExternalName };
 const char* service_type_name(ServiceType type);  // "ClusterIP", ...
 
+enum class IpFamily : uint8_t { kIPv4, kIPv6 };
+const char* ip_family_name(IpFamily family);  // "IPv4", "IPv6"
+
 struct ServicePort {
   std::string name;  // may be empty when the Service has a single port
   Protocol protocol = Protocol::kTcp;
@@ -57,6 +60,13 @@ struct Service {
   bool publish_not_ready_addresses = false;
   bool synthesized = false;             // default/kubernetes made up by the registry
   SourceRef where;
+  // spec.ipFamilies, else the families of the ClusterIPs, else the service CIDR's family
+  // (requireDualStack/preferDualStack headless Services get both).
+  std::vector<IpFamily> ip_families;
+  std::vector<std::string> external_ips;  // spec.externalIPs, for `get services`
+  Labels labels;                          // metadata.labels
+  SourceRef cluster_ip_where;             // the clusterIP(s) node, for duplicate reports
+  bool prefer_dual_stack = false;         // ipFamilyPolicy PreferDualStack/RequireDualStack
 };
 
 struct ContainerPort {
@@ -81,6 +91,10 @@ struct Pod {
   std::vector<ContainerPort> ports;
   bool simulated = false;      // made up by --simulate-pods
   SourceRef where;
+  // For `get pods`: spec.containers count, ready ones and restarts from containerStatuses.
+  uint16_t containers = 0;
+  uint16_t ready_containers = 0;
+  int32_t restarts = 0;
 };
 
 struct EndpointAddress {

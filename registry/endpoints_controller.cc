@@ -1,0 +1,228 @@
+#include "registry/endpoints_controller.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+#include <unordered_map>
+
+namespace clusterdns::registry {
+
+namespace {
+
+IpFamily family_of(const IpAddress& ip) {
+  return ip.v6 ? IpFamily::kIPv6 : IpFamily::kIPv4;
+}
+
+// podutil.FindPort: a numeric targetPort is used as is; a named one must match a
+// container port with that name and the Service port's protocol.
+std::optional<uint16_t> find_port(const Pod& pod, const ServicePort& port) {
+  if (port.target_port_name.empty()) return port.target_port;
+  for (const auto& container_port : pod.ports) {
+    if (container_port.name == port.target_port_name && container_port.protocol == port.protocol) {
+      return container_port.port;
+    }
+  }
+  return std::nullopt;
+}
+
+// endpointutil.ShouldPodBeInEndpoints.
+bool should_pod_be_in_endpoints(const Pod& pod, bool include_terminating) {
+  if (pod.ips.empty()) return false;
+  if (!include_terminating && pod.terminating) return false;
+  return pod.phase != PodPhase::kSucceeded && pod.phase != PodPhase::kFailed;
+}
+
+struct AddressKey {
+  EndpointAddress address;
+  bool ready = false;
+  friend bool operator<(const AddressKey& a, const AddressKey& b) {
+    return std::tie(a.address.ip, a.address.target_pod, a.address.hostname, a.ready) <
+           std::tie(b.address.ip, b.address.target_pod, b.address.hostname, b.ready);
+  }
+};
+
+using PortKey = std::tuple<std::string, uint16_t, Protocol>;
+
+// Collects (address, port) pairs, then groups addresses that share the same port set
+// into one subset: endpoints.RepackSubsets.
+class SubsetPacker {
+ public:
+  void add(const EndpointAddress& address, bool ready, const std::optional<EndpointPort>& port) {
+    auto& ports = ports_by_address_[AddressKey{address, ready}];
+    if (port) ports.push_back(*port);
+  }
+
+  std::vector<EndpointSubset> pack() && {
+    std::map<std::vector<PortKey>, EndpointSubset> by_ports;
+    std::vector<std::vector<PortKey>> order;  // first appearance keeps the Service's port order
+    for (auto& [key, ports] : ports_by_address_) {
+      std::vector<PortKey> port_keys;
+      for (const auto& port : ports) port_keys.emplace_back(port.name, port.port, port.protocol);
+      auto [it, inserted] = by_ports.try_emplace(port_keys);
+      if (inserted) {
+        it->second.ports = ports;
+        order.push_back(port_keys);
+      }
+      (key.ready ? it->second.addresses : it->second.not_ready_addresses).push_back(key.address);
+    }
+    std::sort(order.begin(), order.end());
+    std::vector<EndpointSubset> subsets;
+    for (const auto& port_keys : order) {
+      EndpointSubset subset = std::move(by_ports[port_keys]);
+      sort_addresses(subset.addresses);
+      sort_addresses(subset.not_ready_addresses);
+      subsets.push_back(std::move(subset));
+    }
+    return subsets;
+  }
+
+ private:
+  // LessEndpointAddress compares the IP strings byte by byte, then the target.
+  static void sort_addresses(std::vector<EndpointAddress>& addresses) {
+    std::vector<std::pair<std::string, EndpointAddress>> keyed;
+    keyed.reserve(addresses.size());
+    for (auto& address : addresses) keyed.emplace_back(address.ip.to_string(), std::move(address));
+    std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.first, a.second.target_pod) < std::tie(b.first, b.second.target_pod);
+    });
+    addresses.clear();
+    for (auto& entry : keyed) addresses.push_back(std::move(entry.second));
+  }
+
+  std::map<AddressKey, std::vector<EndpointPort>> ports_by_address_;
+};
+
+void add_pod(const Service& service, const Pod& pod, SubsetPacker& packer) {
+  const bool tolerate_unready = service.publish_not_ready_addresses;
+  if (!should_pod_be_in_endpoints(pod, tolerate_unready)) return;
+  const bool ready = tolerate_unready || pod.ready;
+  for (const auto& ip : pod.ips) {
+    if (std::find(service.ip_families.begin(), service.ip_families.end(), family_of(ip)) ==
+        service.ip_families.end()) {
+      continue;
+    }
+    EndpointAddress address;
+    address.ip = ip;
+    address.node_name = pod.node_name;
+    address.target_pod = pod.name;
+    if (!pod.hostname.empty() && pod.subdomain == service.name) address.hostname = pod.hostname;
+    if (service.ports.empty()) {
+      // Headless Services may have no ports: addresses without ports.
+      if (service.headless) packer.add(address, ready, std::nullopt);
+      continue;
+    }
+    for (const auto& port : service.ports) {
+      auto number = find_port(pod, port);
+      if (!number) continue;  // this pod lacks the named port: left out for this port
+      packer.add(address, ready, EndpointPort{port.name, *number, port.protocol});
+    }
+  }
+}
+
+// Candidate pods per (namespace, label, value): a selector only scans the pods that
+// carry its first label, so 10k Services over 40k pods stay linear.
+class PodIndex {
+ public:
+  explicit PodIndex(const std::vector<Pod>& pods) {
+    for (const auto& pod : pods) {
+      for (const auto& [key, value] : pod.labels)
+        by_label_[make_key(pod.namespace_name, key, value)].push_back(&pod);
+    }
+  }
+  std::vector<const Pod*> select(const Service& service) const {
+    std::vector<const Pod*> selected;
+    const auto& selector = *service.selector;
+    const auto& [key, value] = *selector.begin();
+    auto it = by_label_.find(make_key(service.namespace_name, key, value));
+    if (it == by_label_.end()) return selected;
+    for (const Pod* pod : it->second) {
+      const bool matches = std::all_of(selector.begin(), selector.end(), [&](const auto& entry) {
+        auto label = pod->labels.find(entry.first);
+        return label != pod->labels.end() && label->second == entry.second;
+      });
+      if (matches) selected.push_back(pod);
+    }
+    return selected;
+  }
+
+ private:
+  static std::string make_key(const std::string& ns, const std::string& key,
+                              const std::string& value) {
+    std::string text;
+    text.reserve(ns.size() + key.size() + value.size() + 2);
+    text.append(ns).push_back('\0');
+    text.append(key).push_back('\0');
+    text.append(value);
+    return text;
+  }
+  std::unordered_map<std::string, std::vector<const Pod*>> by_label_;
+};
+
+}  // namespace
+
+Endpoints derive_endpoints(const Service& service, const std::vector<const Pod*>& pods) {
+  Endpoints endpoints;
+  endpoints.namespace_name = service.namespace_name;
+  endpoints.name = service.name;
+  endpoints.where = service.where;
+  if (!service.selector || service.selector->empty()) return endpoints;
+  SubsetPacker packer;
+  for (const Pod* pod : pods) {
+    if (pod->namespace_name != service.namespace_name) continue;
+    const auto& selector = *service.selector;
+    const bool matches = std::all_of(selector.begin(), selector.end(), [&](const auto& entry) {
+      auto label = pod->labels.find(entry.first);
+      return label != pod->labels.end() && label->second == entry.second;
+    });
+    if (matches) add_pod(service, *pod, packer);
+  }
+  endpoints.subsets = std::move(packer).pack();
+  return endpoints;
+}
+
+Endpoints endpoints_from_slices(const Service& service,
+                                const std::vector<const EndpointSlice*>& slices) {
+  Endpoints endpoints;
+  endpoints.namespace_name = service.namespace_name;
+  endpoints.name = service.name;
+  endpoints.where = service.where;
+  SubsetPacker packer;
+  for (const EndpointSlice* slice : slices) {
+    for (const auto& endpoint : slice->endpoints) {
+      for (const auto& ip : endpoint.addresses) {
+        EndpointAddress address{ip, endpoint.hostname, endpoint.node_name, endpoint.target_pod};
+        if (slice->ports.empty()) packer.add(address, endpoint.ready, std::nullopt);
+        for (const auto& port : slice->ports) packer.add(address, endpoint.ready, port);
+      }
+    }
+  }
+  endpoints.subsets = std::move(packer).pack();
+  return endpoints;
+}
+
+std::vector<Endpoints> derive_all_endpoints(const ClusterState& state) {
+  const PodIndex index(state.pods);
+  std::map<std::pair<std::string_view, std::string_view>, std::vector<const EndpointSlice*>> slices;
+  for (const auto& slice : state.endpoint_slices) {
+    slices[{slice.namespace_name, slice.service_name}].push_back(&slice);
+  }
+  std::map<std::pair<std::string_view, std::string_view>, const Endpoints*> objects;
+  for (const auto& object : state.endpoint_objects) {
+    objects[{object.namespace_name, object.name}] = &object;
+  }
+  std::vector<Endpoints> all;
+  for (const auto& service : state.services) {
+    if (service.type == ServiceType::kExternalName) continue;
+    if (service.selector && !service.selector->empty()) {
+      all.push_back(derive_endpoints(service, index.select(service)));
+    } else if (auto it = slices.find({service.namespace_name, service.name}); it != slices.end()) {
+      all.push_back(endpoints_from_slices(service, it->second));
+    } else if (auto object = objects.find({service.namespace_name, service.name});
+               object != objects.end()) {
+      all.push_back(*object->second);
+    }
+  }
+  return all;
+}
+
+}  // namespace clusterdns::registry

@@ -1,0 +1,26 @@
+#pragma once
+// The Kubernetes endpoints controller (pkg/controller/endpoint), applied to manifests:
+// which pod addresses and ports a Service's Endpoints hold.
+
+#include <vector>
+
+#include "registry/objects.h"
+
+namespace clusterdns::registry {
+
+// Endpoints of a Service with a selector, from `pods` (any order; other namespaces are
+// ignored). Subsets are repacked like endpoints.RepackSubsets: one subset per distinct
+// port set, addresses sorted by IP text (as the controller compares them).
+Endpoints derive_endpoints(const Service& service, const std::vector<const Pod*>& pods);
+
+// Endpoints of a Service without a selector from its EndpointSlices (already filtered
+// to those labelled with the Service's name, same namespace).
+Endpoints endpoints_from_slices(const Service& service,
+                                const std::vector<const EndpointSlice*>& slices);
+
+// One Endpoints per Service that has endpoints: selector → derived from state.pods;
+// else its EndpointSlices; else its Endpoints object. ExternalName Services get none.
+// Sorted by (namespace, name). state.services and state.pods must be sorted.
+std::vector<Endpoints> derive_all_endpoints(const ClusterState& state);
+
+}  // namespace clusterdns::registry
