@@ -1,0 +1,97 @@
+// Snapshot::lookup directly: the kinds of result the responder builds on, and the
+// dashed-address parser of `--pods insecure`.
+
+#include <gtest/gtest.h>
+
+#include "tests/zones/responder_test_util.h"
+#include "zones/answer_encoder.h"
+#include "zones/answer_pod_address.h"
+
+namespace clusterdns::zones::testing {
+namespace {
+
+LookupKind kind_of(const Snapshot& snapshot, const char* name, uint16_t type) {
+  return snapshot.lookup(name_to_wire(name), type).kind;
+}
+
+std::optional<registry::IpAddress> dashed(const std::string& label) {
+  return parse_dashed_address(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(label.data()), label.size()));
+}
+
+TEST(SnapshotLookup, ClassifiesNamesByZoneAndExistence) {
+  std::vector<Record> records = apex_records();
+  records.push_back(address("web.default.svc.cluster.local.", "10.96.1.1"));
+  const auto snapshot = build_snapshot(records, RecordOptions{});
+  EXPECT_EQ(kind_of(*snapshot, "web.default.svc.cluster.local.", 1), LookupKind::kAnswer);
+  EXPECT_EQ(kind_of(*snapshot, "web.default.svc.cluster.local.", 28), LookupKind::kNoData);
+  EXPECT_EQ(kind_of(*snapshot, "web.default.svc.cluster.local.", 255), LookupKind::kAnyExists);
+  EXPECT_EQ(kind_of(*snapshot, "default.svc.cluster.local.", 1), LookupKind::kNoData);
+  EXPECT_EQ(kind_of(*snapshot, "nope.default.svc.cluster.local.", 1), LookupKind::kNXDomain);
+  EXPECT_EQ(kind_of(*snapshot, "1.2.3.4.in-addr.arpa.", 12), LookupKind::kNXDomain);
+  // The seam for forwarding: names outside the served zones.
+  EXPECT_EQ(kind_of(*snapshot, "example.com.", 1), LookupKind::kOutOfZone);
+  EXPECT_EQ(kind_of(*snapshot, "local.", 1), LookupKind::kOutOfZone);
+  EXPECT_EQ(kind_of(*snapshot, "arpa.", 1), LookupKind::kOutOfZone);
+  EXPECT_EQ(kind_of(*snapshot, ".", 1), LookupKind::kOutOfZone);
+  EXPECT_EQ(kind_of(*snapshot, "xcluster.local.", 1), LookupKind::kOutOfZone);
+}
+
+TEST(SnapshotLookup, NegativeResultsNameTheirZone) {
+  const auto snapshot = build_snapshot(apex_records(), RecordOptions{});
+  const auto zones = snapshot->zones();
+  ASSERT_EQ(zones.size(), 3u);
+  EXPECT_EQ(snapshot->lookup(name_to_wire("x.cluster.local."), 1).zone, &zones[0]);
+  EXPECT_EQ(snapshot->lookup(name_to_wire("1.in-addr.arpa."), 1).zone, &zones[1]);
+  EXPECT_EQ(snapshot->lookup(name_to_wire("1.ip6.arpa."), 1).zone, &zones[2]);
+}
+
+TEST(SnapshotLookup, RecordsOutsideServedZonesAreIgnored) {
+  std::vector<Record> records = {address("web.example.com.", "10.0.0.1")};
+  const auto snapshot = build_snapshot(records, RecordOptions{});
+  EXPECT_EQ(kind_of(*snapshot, "web.example.com.", 1), LookupKind::kOutOfZone);
+}
+
+TEST(SnapshotLookup, CustomClusterDomainIsServed) {
+  RecordOptions options;
+  options.domain = "corp.example";
+  std::vector<Record> records = {address("web.default.svc.corp.example.", "10.0.0.1")};
+  const auto snapshot = build_snapshot(records, options);
+  EXPECT_EQ(kind_of(*snapshot, "web.default.svc.corp.example.", 1), LookupKind::kAnswer);
+  EXPECT_EQ(kind_of(*snapshot, "web.default.svc.cluster.local.", 1), LookupKind::kOutOfZone);
+}
+
+TEST(SnapshotLookup, ThousandServicesAreAllFound) {
+  std::vector<Record> records = apex_records();
+  for (int i = 0; i < 1000; ++i) {
+    records.push_back(address(numbered_service(i), "10.96.0.1"));
+  }
+  const auto snapshot = build_snapshot(records, RecordOptions{});
+  for (int i = 0; i < 1000; ++i) {
+    const std::string name = numbered_service(i);
+    ASSERT_EQ(kind_of(*snapshot, name.c_str(), 1), LookupKind::kAnswer) << name;
+  }
+  EXPECT_EQ(kind_of(*snapshot, "s1000.default.svc.cluster.local.", 1), LookupKind::kNXDomain);
+}
+
+TEST(DashedAddress, ReadsIpv4WithFourDecimalOctets) {
+  ASSERT_TRUE(dashed("10-244-1-7"));
+  EXPECT_EQ(dashed("10-244-1-7")->to_string(), "10.244.1.7");
+  EXPECT_EQ(dashed("0-0-0-0")->to_string(), "0.0.0.0");
+  EXPECT_EQ(dashed("255-255-255-255")->to_string(), "255.255.255.255");
+  for (const char* bad : {"256-1-1-1", "1-1-1", "1-1-1-1-1", "1-1-1-x", "01-1-1-1", "a-b-c-d",
+                          "1-1-1-1-", "", "1234-1-1-1"}) {
+    EXPECT_FALSE(dashed(bad)) << bad;
+  }
+}
+
+TEST(DashedAddress, ReadsIpv6FromItsDashedTextForm) {
+  ASSERT_TRUE(dashed("fd00--1"));
+  EXPECT_EQ(dashed("fd00--1")->to_string(), "fd00::1");
+  EXPECT_EQ(dashed("FD00--AB")->to_string(), "fd00::ab");
+  EXPECT_TRUE(dashed("2001-db8-0-0-0-0-0-1"));
+  for (const char* bad : {"fd00---1", "fd00--1--2", "g--1", "-"}) EXPECT_FALSE(dashed(bad)) << bad;
+}
+
+}  // namespace
+}  // namespace clusterdns::zones::testing

@@ -1,0 +1,128 @@
+#include "zones/answer_encoder.h"
+
+#include <type_traits>
+
+namespace clusterdns::zones {
+namespace {
+
+constexpr size_t kHeaderSize = 12;
+constexpr size_t kMaxPointerOffset = 0x3fff;  // RFC 1035 §4.1.4: 14-bit offsets
+constexpr uint16_t kClassIn = 1;
+
+uint8_t fold(char c) {
+  return static_cast<uint8_t>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
+}
+
+std::string suffix_key(std::span<const uint8_t> wire, size_t position) {
+  return {reinterpret_cast<const char*>(wire.data() + position), wire.size() - position};
+}
+
+}  // namespace
+
+std::vector<uint8_t> name_to_wire(std::string_view text) {
+  std::vector<uint8_t> wire;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('.', start);
+    if (end == std::string_view::npos) end = text.size();
+    const size_t length = std::min<size_t>(end - start, 63);
+    if (length > 0 && wire.size() + length + 2 <= 255) {
+      wire.push_back(static_cast<uint8_t>(length));
+      for (size_t i = 0; i < length; ++i) wire.push_back(fold(text[start + i]));
+    }
+    start = end + 1;
+  }
+  wire.push_back(0);
+  return wire;
+}
+
+AnswerEncoder::AnswerEncoder(std::span<const uint8_t> qname)
+    : base_(kHeaderSize + qname.size() + 4) {
+  remember(qname, kHeaderSize, qname.size());
+}
+
+void AnswerEncoder::remember(std::span<const uint8_t> wire, size_t message_offset,
+                             size_t labels_end) {
+  for (size_t position = 0; position < labels_end && wire[position] != 0;
+       position += size_t{wire[position]} + 1) {
+    if (message_offset + position > kMaxPointerOffset) break;
+    suffixes_.emplace(suffix_key(wire, position), static_cast<uint16_t>(message_offset + position));
+  }
+}
+
+void AnswerEncoder::add_name(std::span<const uint8_t> wire, bool compress) {
+  const size_t start = base_ + out_.size();
+  size_t position = 0;
+  while (position < wire.size() && wire[position] != 0) {
+    if (compress) {
+      const auto found = suffixes_.find(suffix_key(wire, position));
+      if (found != suffixes_.end()) {
+        out_.insert(out_.end(), wire.begin(), wire.begin() + static_cast<ptrdiff_t>(position));
+        put_u16(static_cast<uint16_t>(0xc000 | found->second));
+        remember(wire, start, position);  // only the labels written before the pointer
+        return;
+      }
+    }
+    position += size_t{wire[position]} + 1;
+  }
+  out_.insert(out_.end(), wire.begin(), wire.end());
+  remember(wire, start, wire.size());
+}
+
+void AnswerEncoder::put_u16(uint16_t value) {
+  out_.push_back(static_cast<uint8_t>(value >> 8));
+  out_.push_back(static_cast<uint8_t>(value));
+}
+
+void AnswerEncoder::put_u32(uint32_t value) {
+  put_u16(static_cast<uint16_t>(value >> 16));
+  put_u16(static_cast<uint16_t>(value));
+}
+
+void AnswerEncoder::add(const Record& record) {
+  add_name(name_to_wire(record.owner), true);
+  put_u16(record.type);
+  put_u16(kClassIn);
+  put_u32(record.ttl);
+  const size_t length_at = out_.size();
+  put_u16(0);
+  put_rdata(record);
+  const size_t rdlength = out_.size() - length_at - 2;
+  out_[length_at] = static_cast<uint8_t>(rdlength >> 8);
+  out_[length_at + 1] = static_cast<uint8_t>(rdlength);
+}
+
+void AnswerEncoder::put_rdata(const Record& record) {
+  std::visit(
+      [&](const auto& data) {
+        using T = std::decay_t<decltype(data)>;
+        if constexpr (std::is_same_v<T, registry::IpAddress>) {
+          out_.insert(out_.end(), data.bytes.begin(),
+                      data.bytes.begin() + static_cast<ptrdiff_t>(data.size()));
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          // NS, CNAME, PTR: RFC 3597 §4 lets these be compressed.
+          add_name(name_to_wire(data), true);
+        } else if constexpr (std::is_same_v<T, SoaData>) {
+          add_name(name_to_wire(data.mname), true);
+          add_name(name_to_wire(data.rname), true);
+          for (uint32_t value :
+               {data.serial, data.refresh, data.retry, data.expire, data.minimum}) {
+            put_u32(value);
+          }
+        } else if constexpr (std::is_same_v<T, SrvData>) {
+          put_u16(data.priority);
+          put_u16(data.weight);
+          put_u16(data.port);
+          add_name(name_to_wire(data.target), false);  // RFC 2782: no compression
+        } else {
+          for (const std::string& text : data) {  // TXT character-strings (RFC 1035 §3.3)
+            const size_t length = std::min<size_t>(text.size(), 255);
+            out_.push_back(static_cast<uint8_t>(length));
+            out_.insert(out_.end(), text.begin(), text.begin() + static_cast<ptrdiff_t>(length));
+          }
+        }
+      },
+      record.data);
+}
+
+}  // namespace clusterdns::zones

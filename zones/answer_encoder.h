@@ -1,0 +1,48 @@
+#pragma once
+// Build-time encoder of a response body (the octets after the question) for the
+// snapshot: records with RFC 1035 §4.1.4 name compression against the question name
+// at offset 12 and every name written before. Not for the serving path: it allocates.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "zones/record.h"
+
+namespace clusterdns::zones {
+
+// "web.default.svc.cluster.local." → uncompressed lower-case wire octets. Names from
+// Record are plain (no escapes); an empty label or one above 63 octets is cut to fit.
+std::vector<uint8_t> name_to_wire(std::string_view text);
+
+class AnswerEncoder {
+ public:
+  // `qname` is the lower-case wire name the question will carry.
+  explicit AnswerEncoder(std::span<const uint8_t> qname);
+
+  // Appends one record (the owner compressed too).
+  void add(const Record& record);
+  // Appends a name: compressed, or only remembered as a pointer target (SRV targets,
+  // RFC 2782: never compressed).
+  void add_name(std::span<const uint8_t> wire, bool compress);
+
+  const std::vector<uint8_t>& bytes() const { return out_; }
+  size_t size() const { return out_.size(); }
+
+ private:
+  void put_u16(uint16_t value);
+  void put_u32(uint32_t value);
+  void put_rdata(const Record& record);
+  // Remembers the suffixes starting at label boundaries before `labels_end`.
+  void remember(std::span<const uint8_t> wire, size_t message_offset, size_t labels_end);
+
+  size_t base_ = 0;  // message offset of out_[0]
+  std::vector<uint8_t> out_;
+  // Lower-case wire suffix → message offset where it was written.
+  std::unordered_map<std::string, uint16_t> suffixes_;
+};
+
+}  // namespace clusterdns::zones

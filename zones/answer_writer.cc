@@ -1,0 +1,146 @@
+#include "zones/answer_writer.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace clusterdns::zones {
+namespace {
+
+constexpr size_t kHeaderSize = 12;
+constexpr size_t kOptSize = 11;
+constexpr uint16_t kFlagTC = 0x0200;
+constexpr uint16_t kTypeOpt = 41;
+constexpr uint16_t kClassIn = 1;
+constexpr uint16_t kEdnsFlagDO = 0x8000;
+
+void write_u16(uint8_t* at, uint16_t value) {
+  at[0] = static_cast<uint8_t>(value >> 8);
+  at[1] = static_cast<uint8_t>(value);
+}
+
+uint16_t clamp_count(uint32_t count) {
+  return static_cast<uint16_t>(std::min<uint32_t>(count, 0xffff));
+}
+
+// How many leading RRsets of a section fit in `room` octets (cuts are cumulative).
+const RRsetCut* last_fitting(std::span<const RRsetCut> cuts, size_t room) {
+  const RRsetCut* fitting = nullptr;
+  for (const RRsetCut& cut : cuts) {
+    if (cut.end > room) break;
+    fitting = &cut;
+  }
+  return fitting;
+}
+
+}  // namespace
+
+AnswerWriter::AnswerWriter(std::span<uint8_t> out, size_t limit)
+    : out_(out), limit_(std::min(limit, out.size())) {}
+
+bool AnswerWriter::start(uint16_t id, uint16_t flags, std::span<const uint8_t> question,
+                         const OptReply* opt) {
+  opt_reserve_ = opt != nullptr ? kOptSize : 0;
+  if (kHeaderSize + question.size() + opt_reserve_ > limit_) return false;
+  has_opt_ = opt != nullptr;
+  if (has_opt_) opt_ = *opt;
+  flags_ = flags;
+  write_u16(out_.data(), id);
+  size_ = kHeaderSize;
+  if (!question.empty()) {
+    put(question);
+    qdcount_ = 1;
+  }
+  return true;
+}
+
+void AnswerWriter::put(std::span<const uint8_t> bytes) {
+  std::memcpy(out_.data() + size_, bytes.data(), bytes.size());
+  size_ += bytes.size();
+}
+
+void AnswerWriter::put_u16(uint16_t value) {
+  write_u16(out_.data() + size_, value);
+  size_ += 2;
+}
+
+void AnswerWriter::put_u32(uint32_t value) {
+  put_u16(static_cast<uint16_t>(value >> 16));
+  put_u16(static_cast<uint16_t>(value));
+}
+
+void AnswerWriter::add_block(const Snapshot& snapshot, const AnswerBlock& block) {
+  const auto answer_cuts = snapshot.answer_cuts(block);
+  const auto additional_cuts = snapshot.additional_cuts(block);
+  const size_t needed = block.answer_length + block.authority_length;
+  if (needed > room()) {
+    // RFC 2181 §9: TC, and only whole RRsets in the answer; authority is dropped.
+    truncated_ = true;
+    if (const RRsetCut* cut = last_fitting(answer_cuts, room())) {
+      put(snapshot.bytes(block.offset, cut->end));
+      ancount_ += cut->count;
+    }
+    return;
+  }
+  put(snapshot.bytes(block.offset, static_cast<uint32_t>(needed)));
+  ancount_ += answer_cuts.empty() ? 0 : answer_cuts.back().count;
+  nscount_ += block.authority_count;
+  // Additional RRsets are a courtesy: keep those that fit, drop the rest silently.
+  if (const RRsetCut* cut = last_fitting(additional_cuts, room())) {
+    put(snapshot.bytes(static_cast<uint32_t>(block.offset + needed), cut->end));
+    arcount_ += cut->count;
+  }
+}
+
+void AnswerWriter::add_negative_soa(const Snapshot& snapshot, const ServedZone& zone,
+                                    size_t qname_length) {
+  const auto record = snapshot.bytes(zone.negative_soa_offset, zone.negative_soa_length);
+  if (record.size() > room()) {
+    truncated_ = true;
+    return;
+  }
+  uint8_t* at = out_.data() + size_;
+  put(record);
+  // The apex is the question name's suffix: point at it (RFC 1035 §4.1.4).
+  const size_t apex_at = kHeaderSize + qname_length - zone.apex_length;
+  write_u16(at, static_cast<uint16_t>(0xc000 | apex_at));
+  ++nscount_;
+}
+
+void AnswerWriter::add_owned_answer(uint16_t type, uint32_t ttl, std::span<const uint8_t> rdata) {
+  const size_t needed = 2 + 2 + 2 + 4 + 2 + rdata.size();
+  if (needed > room()) {
+    truncated_ = true;
+    return;
+  }
+  put_u16(0xc000 | kHeaderSize);
+  put_u16(type);
+  put_u16(kClassIn);
+  put_u32(ttl);
+  put_u16(static_cast<uint16_t>(rdata.size()));
+  put(rdata);
+  ++ancount_;
+}
+
+size_t AnswerWriter::finish() {
+  if (has_opt_) {
+    // RFC 6891 §6.1.2-6.1.3: root owner, CLASS = our payload, TTL = ext-rcode,
+    // version 0, flags (DO); no options.
+    out_[size_++] = 0;
+    put_u16(kTypeOpt);
+    put_u16(opt_.udp_payload);
+    out_[size_++] = opt_.extended_rcode;
+    out_[size_++] = 0;
+    put_u16(opt_.dnssec_ok ? kEdnsFlagDO : 0);
+    put_u16(0);
+    ++arcount_;
+  }
+  uint8_t* header = out_.data();
+  write_u16(header + 2, static_cast<uint16_t>(flags_ | (truncated_ ? kFlagTC : 0)));
+  write_u16(header + 4, qdcount_);
+  write_u16(header + 6, clamp_count(ancount_));
+  write_u16(header + 8, clamp_count(nscount_));
+  write_u16(header + 10, clamp_count(arcount_));
+  return size_;
+}
+
+}  // namespace clusterdns::zones

@@ -1,0 +1,21 @@
+// Pod names (an extension: spec 1.1.0 dropped them, CoreDNS keeps them):
+// <a-b-c-d>.<ns>.pod.<zone> A and <dashed-v6>.<ns>.pod.<zone> AAAA. Listed only for
+// `--pods verified`; `insecure` names are synthesized at query time by the snapshot.
+
+#include "zones/names.h"
+#include "zones/record_builders.h"
+
+namespace clusterdns::zones {
+
+void add_pod_records(const registry::ClusterState& state, RecordSink& sink) {
+  if (sink.options().pods != PodRecords::kVerified) return;
+  for (const auto& pod : state.pods) {
+    // CoreDNS (object/pod.go) ignores terminating pods; simulated pods are pods.
+    if (pod.terminating) continue;
+    std::string suffix = ".";
+    suffix.append(lower_case(pod.namespace_name)).append(".pod.").append(sink.zone());
+    for (const auto& ip : pod.ips) sink.add_address(dashed_ip_label(ip) + suffix, ip);
+  }
+}
+
+}  // namespace clusterdns::zones

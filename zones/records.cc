@@ -1,0 +1,170 @@
+#include "zones/records.h"
+
+#include <algorithm>
+#include <compare>
+#include <map>
+#include <numeric>
+#include <string_view>
+#include <tuple>
+#include <utility>
+
+#include "zones/record_builders.h"
+
+namespace clusterdns::zones {
+namespace {
+
+int to_int(std::strong_ordering order) {
+  return order < 0 ? -1 : (order > 0 ? 1 : 0);
+}
+
+// Takes the rightmost label off `name` ("a.b" → returns "b", leaves "a").
+std::string_view pop_last_label(std::string_view& name) {
+  const size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos) {
+    const std::string_view label = name;
+    name = {};
+    return label;
+  }
+  const std::string_view label = name.substr(dot + 1);
+  name = name.substr(0, dot);
+  return label;
+}
+
+unsigned char lower_octet(char c) {
+  const auto octet = static_cast<unsigned char>(c);
+  return (octet >= 'A' && octet <= 'Z') ? static_cast<unsigned char>(octet - 'A' + 'a') : octet;
+}
+
+// RFC 4034 §6.1: labels as lower-case octet strings, a shorter prefix sorts first.
+int compare_labels(std::string_view a, std::string_view b) {
+  const size_t common = std::min(a.size(), b.size());
+  for (size_t i = 0; i < common; ++i) {
+    const unsigned char x = lower_octet(a[i]);
+    const unsigned char y = lower_octet(b[i]);
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
+}
+
+int compare_data(const RecordData& a, const RecordData& b) {
+  if (a.index() != b.index()) return a.index() < b.index() ? -1 : 1;
+  return std::visit(
+      [&b](const auto& x) -> int {
+        using T = std::decay_t<decltype(x)>;
+        const T& y = std::get<T>(b);
+        if constexpr (std::is_same_v<T, SoaData>) {
+          return to_int(
+              std::tie(x.mname, x.rname, x.serial, x.refresh, x.retry, x.expire, x.minimum) <=>
+              std::tie(y.mname, y.rname, y.serial, y.refresh, y.retry, y.expire, y.minimum));
+        } else if constexpr (std::is_same_v<T, SrvData>) {
+          return to_int(std::tie(x.priority, x.weight, x.port, x.target) <=>
+                        std::tie(y.priority, y.weight, y.port, y.target));
+        } else {
+          return to_int(x <=> y);
+        }
+      },
+      a);
+}
+
+int compare_records(const Record& a, const Record& b) {
+  if (const int owner = compare_names(a.owner, b.owner); owner != 0) return owner;
+  if (a.type != b.type) return a.type < b.type ? -1 : 1;
+  return compare_data(a.data, b.data);
+}
+
+using EndpointsIndex =
+    std::map<std::pair<std::string_view, std::string_view>, const registry::Endpoints*>;
+
+EndpointsIndex index_endpoints(const registry::ClusterState& state) {
+  EndpointsIndex index;
+  for (const auto& endpoints : state.endpoints) {
+    index.emplace(
+        std::pair<std::string_view, std::string_view>(endpoints.namespace_name, endpoints.name),
+        &endpoints);
+  }
+  return index;
+}
+
+// A string whose byte order is the canonical order of the names: lower-case labels
+// from the right, each followed by a NUL (no label of ours holds one), so "a" < "ab"
+// ("a\0" < "ab\0") and an ancestor, a prefix of its descendants' keys, sorts first.
+std::string canonical_key(std::string_view name) {
+  if (!name.empty() && name.back() == '.') name.remove_suffix(1);
+  std::string key;
+  key.reserve(name.size() + 1);
+  while (!name.empty()) {  // each pass removes one label
+    for (const char c : pop_last_label(name)) key += static_cast<char>(lower_octet(c));
+    key += '\0';
+  }
+  return key;
+}
+
+}  // namespace
+
+int compare_names(std::string_view a, std::string_view b) {
+  if (!a.empty() && a.back() == '.') a.remove_suffix(1);
+  if (!b.empty() && b.back() == '.') b.remove_suffix(1);
+  // Each pass removes one label from each name, so this ends.
+  while (!a.empty() || !b.empty()) {
+    if (a.empty()) return -1;  // an ancestor sorts before its descendants
+    if (b.empty()) return 1;
+    const std::string_view label_a = pop_last_label(a);
+    const std::string_view label_b = pop_last_label(b);
+    if (const int order = compare_labels(label_a, label_b); order != 0) return order;
+  }
+  return 0;
+}
+
+bool record_less(const Record& a, const Record& b) {
+  return compare_records(a, b) < 0;
+}
+
+void sort_records(std::vector<Record>& records) {
+  // Comparing owners label by label dominates a sort of 100k+ records: compare
+  // precomputed keys instead (same order as compare_names, one memcmp each).
+  std::vector<std::string> keys;
+  keys.reserve(records.size());
+  for (const auto& record : records) keys.push_back(canonical_key(record.owner));
+  const auto compare = [&](size_t a, size_t b) {
+    if (const int owner = keys[a].compare(keys[b]); owner != 0) return owner;
+    if (records[a].type != records[b].type) return records[a].type < records[b].type ? -1 : 1;
+    return compare_data(records[a].data, records[b].data);
+  };
+  std::vector<size_t> order(records.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return compare(a, b) < 0; });
+  std::vector<Record> sorted;
+  sorted.reserve(records.size());
+  size_t last = 0;  // index of sorted.back() in records (moved from, so compare with back())
+  for (const size_t index : order) {
+    const Record& record = records[index];
+    if (!sorted.empty() && keys[last] == keys[index] && sorted.back().type == record.type &&
+        compare_data(sorted.back().data, record.data) == 0) {
+      continue;  // a duplicate
+    }
+    sorted.push_back(std::move(records[index]));
+    last = index;
+  }
+  records = std::move(sorted);
+}
+
+std::vector<Record> build_records(const registry::ClusterState& state,
+                                  const RecordOptions& options) {
+  std::vector<Record> records;
+  RecordSink sink(options, records);
+  add_zone_apex_records(sink);
+  const EndpointsIndex endpoints = index_endpoints(state);
+  for (const auto& service : state.services) {
+    const auto found = endpoints.find({service.namespace_name, service.name});
+    const ServiceView view =
+        view_service(service, found == endpoints.end() ? nullptr : found->second, sink.zone());
+    add_service_records(view, sink);
+    add_endpoint_records(view, sink);
+    add_reverse_records(view, sink);
+  }
+  add_pod_records(state, sink);
+  sort_records(records);
+  return records;
+}
+
+}  // namespace clusterdns::zones
