@@ -59,7 +59,7 @@ TEST(NoAllocation, ParsingRealQueriesAllocatesNothing) {
   std::vector<std::vector<uint8_t>> packets;
   for (const char* file :
        {"dig_a.bin", "dig_noedns_aaaa.bin", "dig_dnssec_srv.bin", "dig_edns1.bin", "dig_ptr.bin",
-        "kdig_any.bin", "kdig_payload4096_ns.bin"}) {
+        "kdig_any.bin", "kdig_payload4096_ns.bin", "cares_a.bin", "cares_edns_srv.bin"}) {
     packets.push_back(testing::read_data(file));
   }
   AllocationCounter counter;

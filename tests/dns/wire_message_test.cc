@@ -98,10 +98,33 @@ TEST(CapturedQuery, KdigLargePayloadWithNsidOption) {
   EXPECT_EQ(query.edns.options.size(), 4u) << "an empty NSID option";
 }
 
+TEST(CapturedQuery, CaresPlainQueryHasRdAndNoEdns) {
+  // c-ares 1.18 as the tests' pod resolver sends it (tests/dns/data/cares_a.bin).
+  auto packet = read_data("cares_a.bin");
+  QueryParse query = parse_query(packet);
+  ASSERT_TRUE(query.ok()) << wire_error_name(query.error);
+  EXPECT_TRUE(query.header.has(kFlagRD));
+  EXPECT_EQ(query.qname.to_text(), "kubernetes.default.svc.cluster.local.");
+  EXPECT_EQ(query.qtype, RRType::kA);
+  EXPECT_FALSE(query.edns.present);
+}
+
+TEST(CapturedQuery, CaresEdnsSrvQueryAdvertises1280Bytes) {
+  // c-ares with ARES_FLAG_EDNS: OPT with its default payload of 1280 and no options.
+  auto packet = read_data("cares_edns_srv.bin");
+  QueryParse query = parse_query(packet);
+  ASSERT_TRUE(query.ok()) << wire_error_name(query.error);
+  EXPECT_EQ(query.qname.to_text(), "_http._tcp.frontend.web.svc.cluster.local.");
+  EXPECT_EQ(query.qtype, RRType::kSRV);
+  EXPECT_TRUE(query.edns.present);
+  EXPECT_EQ(query.edns.udp_payload, 1280);
+  EXPECT_EQ(query.edns.options.size(), 0u);
+}
+
 TEST(CapturedQuery, EveryCapturedQueryAlsoParsesAsAMessage) {
   for (const char* file :
        {"dig_a.bin", "dig_noedns_aaaa.bin", "dig_dnssec_srv.bin", "dig_edns1.bin", "dig_ptr.bin",
-        "kdig_any.bin", "kdig_payload4096_ns.bin"}) {
+        "kdig_any.bin", "kdig_payload4096_ns.bin", "cares_a.bin", "cares_edns_srv.bin"}) {
     auto packet = read_data(file);
     auto message = parse_message(packet);
     ASSERT_TRUE(message.ok()) << file << ": " << message.error().message;
