@@ -86,7 +86,10 @@ void add_headless_srv(const ServiceView& view, RecordSink& sink) {
 void add_service_records(const ServiceView& view, RecordSink& sink) {
   const registry::Service& service = *view.service;
   if (service.type == registry::ServiceType::kExternalName) {
-    sink.add(view.name, to_u16(RRType::kCNAME), absolute_name(service.external_name));
+    // The registry rejects an empty externalName; never emit a CNAME to the root.
+    if (!service.external_name.empty()) {
+      sink.add(view.name, to_u16(RRType::kCNAME), absolute_name(service.external_name));
+    }
     return;
   }
   if (service.headless) {

@@ -167,8 +167,14 @@ TEST(RecordsCommandExamples, ListsTheExampleManifests) {
   const auto result =
       run_process({clusterdns_binary(), "records", "--manifests", examples.string()});
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("dns-version.cluster.local.\t5\tIN\tTXT\t\"1.1.0\""),
-            std::string::npos);
+  const std::string svc = "dnsservices.default.svc.cluster.local.";
+  for (const std::string& line : {
+           svc + "\t5\tIN\tA\t10.1.146.200",
+           "_web._tcp." + svc + "\t5\tIN\tSRV\t0 100 5001 " + svc,
+           std::string("dns-version.cluster.local.\t5\tIN\tTXT\t\"1.1.0\""),
+       }) {
+    EXPECT_NE(result.out.find("\n" + line + "\n"), std::string::npos) << line << "\n" << result.out;
+  }
 }
 
 cli::Arguments flags(std::vector<std::string> words) {
