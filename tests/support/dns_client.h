@@ -48,7 +48,8 @@ AresResult ares_lookup(const std::string& name, uint16_t type, const AresOptions
 // Addresses of the A (type 1) or AAAA (type 28) records in a c-ares answer, as text.
 std::vector<std::string> ares_addresses(const AresResult& result, uint16_t type);
 
-// Runs `dig @127.0.0.1 -p PORT +norec ARGS...`; returns its stdout.
+// Runs `dig @127.0.0.1 -p PORT +norec ARGS...`; returns its stdout with every run of
+// blanks (dig aligns columns with tabs) collapsed to one space.
 std::string dig(uint16_t port, const std::vector<std::string>& args);
 // `dig +short`, one line per record, sorted.
 std::vector<std::string> dig_short(uint16_t port, const std::vector<std::string>& args);

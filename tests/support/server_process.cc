@@ -14,9 +14,10 @@ namespace clusterdns::testing {
 
 ServerProcess::ServerProcess(const std::string& manifests_dir,
                              const std::vector<std::string>& extra_args,
-                             const std::vector<std::string>& listen) {
-  std::vector<std::string> argv = {clusterdns_binary(), "serve", "--manifests", manifests_dir,
-                                   "--upstream", "none"};
+                             const std::vector<std::string>& listen,
+                             const std::vector<std::string>& upstream_args) {
+  std::vector<std::string> argv = {clusterdns_binary(), "serve", "--manifests", manifests_dir};
+  argv.insert(argv.end(), upstream_args.begin(), upstream_args.end());
   for (const auto& address : listen) {
     argv.push_back("--listen");
     argv.push_back(address);
@@ -77,6 +78,10 @@ void ServerProcess::read_available_log(int wait_ms) {
 std::string ServerProcess::log() {
   read_available_log(0);
   return log_;
+}
+
+void ServerProcess::send_signal(int signal_number) {
+  if (pid_ > 0) kill(pid_, signal_number);
 }
 
 int ServerProcess::stop() {
