@@ -8,6 +8,7 @@ packages=(
   libboost-dev libyaml-cpp-dev libc-ares-dev libgtest-dev
   dnsutils            # dig, nslookup: used by the integration tests
   clang libclang-rt-14-dev  # libFuzzer target
+  nsd                 # upstream authoritative server for the forwarding tests (never a service)
 )
 
 missing=()
@@ -22,8 +23,8 @@ sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
 echo "setup: installing ${missing[*]}" >&2
 $sudo apt-get update -qq
-# Daemons pulled in by packages (none today; NSD later) must not start as system
-# services: tests start their own on free loopback ports.
+# Daemons pulled in by packages (NSD) must not start as system services: tests start
+# their own on free loopback ports.
 policy=/usr/sbin/policy-rc.d
 created_policy=0
 if [ ! -e "$policy" ]; then
@@ -33,4 +34,8 @@ if [ ! -e "$policy" ]; then
 fi
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 [ "$created_policy" -eq 1 ] && $sudo rm -f "$policy"
+# In case NSD was installed before the policy existed: no system NSD on port 53.
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+  $sudo systemctl disable --now nsd >/dev/null 2>&1 || true
+fi
 exit 0

@@ -22,4 +22,10 @@
 namespace clusterdns::dns {
 namespace asio = boost::asio;
 using ErrorCode = boost::system::error_code;
+
+// An executor that counts as outstanding work: its io_context's run() does not return
+// while a copy of it exists (used by replies owed to clients).
+inline asio::any_io_executor keep_running(const asio::any_io_executor& executor) {
+  return asio::prefer(executor, asio::execution::outstanding_work.tracked);
+}
 }  // namespace clusterdns::dns

@@ -16,6 +16,36 @@ constexpr size_t kDnsHeaderSize = 12;
 constexpr size_t kMaxQueuedAnswers = 32;
 constexpr size_t kMaxQueuedBytes = 64 * 1024;
 
+// Delivers on the session's thread; holding the session keeps it open for the answer.
+class TcpDeferredReply final : public DeferredReply {
+ public:
+  explicit TcpDeferredReply(std::shared_ptr<TcpSession> session)
+      : session_(std::move(session)), work_(keep_running(session_->executor())) {}
+  ~TcpDeferredReply() override {
+    if (!sent_) {
+      asio::post(std::exchange(work_, {}), [session = session_] { session->drop_deferred(); });
+    }
+  }
+
+  void send(std::span<const uint8_t> response) override {
+    if (sent_) return;
+    sent_ = true;
+    asio::post(
+        std::exchange(work_, {}),
+        [session = session_, bytes = std::vector<uint8_t>(response.begin(), response.end())] {
+          session->deliver(bytes);
+        });
+  }
+  void post(std::function<void()> task) override {
+    if (work_) asio::post(work_, std::move(task));  // nothing left to do after send()
+  }
+
+ private:
+  const std::shared_ptr<TcpSession> session_;
+  asio::any_io_executor work_;  // tracked: keeps the io_context running until sent
+  bool sent_ = false;
+};
+
 int64_t steady_now() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -95,7 +125,7 @@ void TcpSession::pump() {
   if (!write_in_flight_ && !pending_.empty()) write();
   if (backlogged()) return;  // on_write pumps again
   if (read_closed_) {
-    if (!write_in_flight_) close();
+    if (!write_in_flight_ && deferred_answers_ == 0) close();
     return;
   }
   if (!reading_) read();
@@ -130,15 +160,38 @@ void TcpSession::answer_queries() {
 }
 
 void TcpSession::answer(std::span<const uint8_t> query) {
-  const ClientInfo client{Transport::kTcp, peer_.data(), static_cast<socklen_t>(peer_.size())};
+  const ClientInfo client{Transport::kTcp, peer_.data(), static_cast<socklen_t>(peer_.size()),
+                          this};
   const size_t length = context_.handler.handle(query, context_.response, client);
   if (length == 0 || length > context_.response.size()) return;
+  queue_answer(context_.response.first(length));
+}
+
+void TcpSession::queue_answer(std::span<const uint8_t> response) {
+  if (response.empty() || response.size() > 65535) return;
   // RFC 1035 §4.2.2: each message is prefixed with its length as two bytes.
-  pending_.push_back(static_cast<uint8_t>(length >> 8));
-  pending_.push_back(static_cast<uint8_t>(length & 0xff));
-  pending_.insert(pending_.end(), context_.response.begin(),
-                  context_.response.begin() + static_cast<std::ptrdiff_t>(length));
+  pending_.push_back(static_cast<uint8_t>(response.size() >> 8));
+  pending_.push_back(static_cast<uint8_t>(response.size() & 0xff));
+  pending_.insert(pending_.end(), response.begin(), response.end());
   ++pending_answers_;
+}
+
+std::unique_ptr<DeferredReply> TcpSession::defer() {
+  ++deferred_answers_;
+  return std::make_unique<TcpDeferredReply>(shared_from_this());
+}
+
+void TcpSession::deliver(std::span<const uint8_t> response) {
+  if (deferred_answers_ > 0) --deferred_answers_;
+  if (closed_) return;
+  queue_answer(response);
+  touch();
+  pump();
+}
+
+void TcpSession::drop_deferred() {
+  if (deferred_answers_ > 0) --deferred_answers_;
+  if (!closed_) pump();
 }
 
 void TcpSession::write() {
@@ -167,7 +220,7 @@ void TcpSession::on_write(const ErrorCode& error) {
 }
 
 bool TcpSession::backlogged() const {
-  return pending_answers_ + writing_answers_ >= kMaxQueuedAnswers ||
+  return pending_answers_ + writing_answers_ + deferred_answers_ >= kMaxQueuedAnswers ||
          pending_.size() + writing_.size() >= kMaxQueuedBytes;
 }
 

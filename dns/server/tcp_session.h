@@ -29,7 +29,9 @@ struct TcpSessionContext {
   std::span<uint8_t> response;
 };
 
-class TcpSession : public std::enable_shared_from_this<TcpSession> {
+// Answers deferred by the handler (kDeferred) come back through deliver() or
+// drop_deferred(); until then the reply holds a shared_ptr, so the session stays.
+class TcpSession : public std::enable_shared_from_this<TcpSession>, private ReplyDeferrer {
  public:
   TcpSession(asio::ip::tcp::socket socket, TcpSessionContext& context);
   TcpSession(const TcpSession&) = delete;
@@ -45,7 +47,14 @@ class TcpSession : public std::enable_shared_from_this<TcpSession> {
   int64_t last_activity() const { return last_activity_.load(std::memory_order_relaxed); }
   asio::any_io_executor executor() { return socket_.get_executor(); }
 
+  // On the session's thread: a deferred answer arrives (queued in arrival order, RFC
+  // 7766 §7), or is given up. A closed connection ignores it.
+  void deliver(std::span<const uint8_t> response);
+  void drop_deferred();
+
  private:
+  std::unique_ptr<DeferredReply> defer() override;
+  void queue_answer(std::span<const uint8_t> response);
   void read();
   void on_read(const ErrorCode& error, size_t length);
   // Answers the complete queries in the input, up to the backlog bound.
@@ -77,6 +86,7 @@ class TcpSession : public std::enable_shared_from_this<TcpSession> {
   std::vector<uint8_t> writing_;
   size_t pending_answers_ = 0;
   size_t writing_answers_ = 0;
+  size_t deferred_answers_ = 0;  // owed by the handler; counts toward the backlog
 
   // Asio's state for the one read and the one write in flight lives here.
   HandlerMemory read_memory_;

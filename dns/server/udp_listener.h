@@ -15,7 +15,7 @@ namespace clusterdns::dns {
 // RFC 1035 §2.3.4 caps UDP messages at 512 bytes without EDNS; with EDNS the IP limit.
 inline constexpr size_t kMaxUdpMessage = 65535;
 
-class UdpListener {
+class UdpListener : private ReplyDeferrer {
  public:
   UdpListener(asio::ip::udp::socket socket, PacketHandler& handler);
   UdpListener(const UdpListener&) = delete;
@@ -26,6 +26,8 @@ class UdpListener {
   void close();
 
  private:
+  // ReplyDeferrer: the reply remembers the socket, this query's peer and the io_context.
+  std::unique_ptr<DeferredReply> defer() override;
   void receive();
   void on_receive(const ErrorCode& error, size_t length);
 

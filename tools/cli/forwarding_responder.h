@@ -1,0 +1,67 @@
+#pragma once
+// `clusterdns serve` as a pod's only resolver (DESIGN.md §1, §4): the zones answer
+// what is ours; names outside them (and reverse names without a PTR, and ExternalName
+// targets outside) go to the upstream forwarder, for clients in --allow-recursion only.
+// RA is set exactly for those clients.
+//
+// Serving threads answer cache hits themselves from a per-thread cache (no lock); a
+// miss defers the reply, hands the question to the forwarder thread, and the answer
+// comes back on the serving thread, which fills its cache and replies.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dns/server/packet_handler.h"
+#include "dns/upstream/answer_cache.h"
+#include "dns/upstream/forwarder.h"
+#include "dns/upstream/upstream_address.h"
+#include "zones/responder.h"
+
+namespace clusterdns::cli {
+
+struct ForwardingConfig {
+  std::vector<dns::Cidr> allow_recursion;
+  std::vector<dns::Name> served_zones;  // never forwarded (CNAME targets in them)
+  size_t thread_cache_size = 10000;     // entries in each serving thread's cache
+};
+
+// A start-up probe (CoreDNS `loop`): a random name sent to one upstream; seeing it
+// arrive here means that upstream forwards back to us.
+struct LoopProbe {
+  dns::Name name;
+  std::string upstream;  // "127.0.0.1:1053", for the error message
+};
+
+class ForwardingResponder : public dns::PacketHandler {
+ public:
+  // `forwarder` null: forwarding disabled (REFUSED outside our zones, RA never set).
+  ForwardingResponder(zones::Responder& zones, dns::Forwarder* forwarder, ForwardingConfig config);
+
+  size_t handle(std::span<const uint8_t> query, std::span<uint8_t> response,
+                const dns::ClientInfo& client) override;
+
+  // Call before serving starts. The names are "<random>.clusterdns-loop-check.".
+  LoopProbe& add_loop_probe(std::string upstream);
+  const std::vector<LoopProbe>& loop_probes() const { return probes_; }
+  // The probe seen coming back, or null.
+  const LoopProbe* loop_detected() const;
+
+ private:
+  bool recursion_allowed(const dns::ClientInfo& client) const;
+  size_t forward(std::span<const uint8_t> query, std::span<uint8_t> response,
+                 const dns::ClientInfo& client, zones::ZoneOutcome outcome, size_t zone_length);
+  bool is_served(const dns::Name& name) const;
+  dns::AnswerCache& thread_cache(std::shared_ptr<dns::AnswerCache>* share = nullptr);
+
+  zones::Responder& zones_;
+  dns::Forwarder* forwarder_;
+  const ForwardingConfig config_;
+  const uint64_t id_;
+  std::vector<LoopProbe> probes_;
+  std::atomic<int> looped_{-1};
+};
+
+}  // namespace clusterdns::cli
