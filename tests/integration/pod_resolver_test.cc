@@ -7,6 +7,7 @@
 
 #include "tests/integration/sample_cluster.h"
 #include "tests/support/dns_client.h"
+#include "tests/integration/suite_server.h"
 #include "tests/support/server_process.h"
 
 namespace clusterdns::testing {
@@ -25,27 +26,16 @@ AresOptions pod_resolver(uint16_t port, const std::string& pod_namespace) {
 
 class PodResolver : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    write_sample_cluster(*dir_);
-    server_ = new ServerProcess(dir_->str());
-    ASSERT_TRUE(server_->started()) << server_->log();
-  }
-  static void TearDownTestSuite() {
-    EXPECT_EQ(server_->stop(), 0) << server_->log();
-    delete server_;
-    delete dir_;
-  }
+  static void SetUpTestSuite() { suite_.start(write_sample_cluster); }
+  static void TearDownTestSuite() { suite_.stop(); }
   static Lines resolve(const std::string& name, const std::string& pod_namespace = "default",
                        uint16_t type = 1) {
-    return ares_addresses(ares_lookup(name, type, pod_resolver(server_->port(), pod_namespace)),
+    return ares_addresses(ares_lookup(name, type, pod_resolver(suite_.port(), pod_namespace)),
                           type);
   }
-  static TempDir* dir_;
-  static ServerProcess* server_;
+  static SuiteServer suite_;
 };
-TempDir* PodResolver::dir_ = nullptr;
-ServerProcess* PodResolver::server_ = nullptr;
+SuiteServer PodResolver::suite_;
 
 TEST_F(PodResolver, ResolvesTheKubernetesServiceByEveryConformanceName) {
   for (const char* name : {"kubernetes", "kubernetes.default", "kubernetes.default.svc",
@@ -68,7 +58,7 @@ TEST_F(PodResolver, ResolvesHostnameSubdomainPodsAndPodNames) {
 }
 
 TEST_F(PodResolver, ResolvesSrvOfANamedPort) {
-  AresOptions options = pod_resolver(server_->port(), "web");
+  AresOptions options = pod_resolver(suite_.port(), "web");
   auto result = ares_lookup("_http._tcp.frontend.web.svc.cluster.local", 33, options);
   ASSERT_EQ(result.status, ARES_SUCCESS);
   ares_srv_reply* srv = nullptr;

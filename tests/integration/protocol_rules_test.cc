@@ -4,8 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/dns_client.h"
-#include "tests/support/server_process.h"
-#include "tests/support/temp_dir.h"
+#include "tests/integration/suite_server.h"
 
 namespace clusterdns::testing {
 namespace {
@@ -20,8 +19,11 @@ std::string pod_yaml(const std::string& name, const std::string& app, const std:
 
 class ProtocolRules : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
+  static void SetUpTestSuite() { suite_.start(write_manifests); }
+  static void TearDownTestSuite() { suite_.stop(); }
+  void TearDown() override { expect_still_answering(); }
+
+  static void write_manifests(const TempDir& dir) {
     std::string manifests =
         "apiVersion: v1\nkind: Service\nmetadata: {name: wide, namespace: big}\n"
         "spec: {clusterIP: None, selector: {app: wide}, ports: [{name: http, port: 80}]}\n"
@@ -35,24 +37,16 @@ class ProtocolRules : public ::testing::Test {
     for (int i = 1; i <= 7; ++i) {
       manifests += pod_yaml("srvs-" + std::to_string(i), "srvs", "10.244.8." + std::to_string(i));
     }
-    dir_->write("big.yaml", manifests);
-    server_ = new ServerProcess(dir_->str());
-    ASSERT_TRUE(server_->started()) << server_->log();
+    dir.write("big.yaml", manifests);
   }
-  static void TearDownTestSuite() {
-    EXPECT_EQ(server_->stop(), 0) << server_->log();
-    delete server_;
-    delete dir_;
-  }
-  void TearDown() override { expect_still_answering(); }
 
-  static uint16_t port() { return server_->port(); }
+  static uint16_t port() { return suite_.port(); }
   static std::optional<Bytes> send(const Bytes& packet, int timeout_ms = 1000) {
     return udp_exchange(port(), packet, timeout_ms);
   }
   static void expect_still_answering() {
     auto reply = send(make_query("kubernetes.default.svc.cluster.local", kA));
-    ASSERT_TRUE(reply.has_value()) << "server stopped answering; log:\n" << server_->log();
+    ASSERT_TRUE(reply.has_value()) << "server stopped answering; log:\n" << suite_.process().log();
     EXPECT_EQ(parse_header(*reply).rcode, 0);
   }
   static ResponseHeader answer_header(const Bytes& packet) {
@@ -61,11 +55,9 @@ class ProtocolRules : public ::testing::Test {
     return reply ? parse_header(*reply) : ResponseHeader{};
   }
 
-  static TempDir* dir_;
-  static ServerProcess* server_;
+  static SuiteServer suite_;
 };
-TempDir* ProtocolRules::dir_ = nullptr;
-ServerProcess* ProtocolRules::server_ = nullptr;
+SuiteServer ProtocolRules::suite_;
 
 TEST_F(ProtocolRules, AnswersCarryAaAndCopyRdAndIdWithoutRa) {
   auto query = make_query("kubernetes.default.svc.cluster.local", kA, 0xbeef);

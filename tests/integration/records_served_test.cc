@@ -4,7 +4,7 @@
 
 #include "tests/integration/sample_cluster.h"
 #include "tests/support/dns_client.h"
-#include "tests/support/server_process.h"
+#include "tests/integration/suite_server.h"
 
 namespace clusterdns::testing {
 namespace {
@@ -15,33 +15,22 @@ constexpr uint16_t kA = 1, kPtr = 12, kAaaa = 28;
 
 class RecordsServed : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    write_sample_cluster(*dir_);
-    server_ = new ServerProcess(dir_->str());
-    ASSERT_TRUE(server_->started()) << server_->log();
-  }
-  static void TearDownTestSuite() {
-    EXPECT_EQ(server_->stop(), 0) << server_->log();
-    delete server_;
-    delete dir_;
-  }
+  static void SetUpTestSuite() { suite_.start(write_sample_cluster); }
+  static void TearDownTestSuite() { suite_.stop(); }
   static Lines ask(const std::string& type, const std::string& name) {
-    return dig_short(server_->port(), {type, name});
+    return dig_short(suite_.port(), {type, name});
   }
   static ResponseHeader header_of(const std::string& name, uint16_t type) {
-    auto reply = udp_exchange(server_->port(), make_query(name, type));
+    auto reply = udp_exchange(suite_.port(), make_query(name, type));
     EXPECT_TRUE(reply.has_value()) << name;
     return reply ? parse_header(*reply) : ResponseHeader{};
   }
   static std::string authority(const std::string& type, const std::string& name) {
-    return dig(server_->port(), {"+noall", "+authority", type, name});
+    return dig(suite_.port(), {"+noall", "+authority", type, name});
   }
-  static TempDir* dir_;
-  static ServerProcess* server_;
+  static SuiteServer suite_;
 };
-TempDir* RecordsServed::dir_ = nullptr;
-ServerProcess* RecordsServed::server_ = nullptr;
+SuiteServer RecordsServed::suite_;
 
 TEST_F(RecordsServed, ZoneApexHasSoaAndNsAndTheDnsServiceAddress) {
   const Lines soa = ask("SOA", "cluster.local");
@@ -77,7 +66,7 @@ TEST_F(RecordsServed, HeadlessServiceAnswersEveryReadyEndpoint) {
             (Lines{"0 50 5432 db-0.db.web.svc.cluster.local.",
                    "0 50 5432 db-1.db.web.svc.cluster.local."}));
   const std::string additional =
-      dig(server_->port(), {"+noall", "+additional", "SRV", "_pg._tcp.db.web.svc.cluster.local"});
+      dig(suite_.port(), {"+noall", "+additional", "SRV", "_pg._tcp.db.web.svc.cluster.local"});
   EXPECT_NE(additional.find("db-0.db.web.svc.cluster.local. 5 IN A 10.244.2.10"), std::string::npos)
       << additional;
   EXPECT_NE(additional.find("db-1.db.web.svc.cluster.local. 5 IN A 10.244.2.11"), std::string::npos)
@@ -125,11 +114,11 @@ TEST_F(RecordsServed, PodNamesAnswerOnlyForExistingPodsByDefault) {
 }
 
 TEST_F(RecordsServed, ReverseLookupsNameServicesAndEndpoints) {
-  EXPECT_EQ(dig_short(server_->port(), {"-x", "10.96.1.10"}),
+  EXPECT_EQ(dig_short(suite_.port(), {"-x", "10.96.1.10"}),
             Lines{"frontend.web.svc.cluster.local."});
-  EXPECT_EQ(dig_short(server_->port(), {"-x", "10.244.2.10"}),
+  EXPECT_EQ(dig_short(suite_.port(), {"-x", "10.244.2.10"}),
             Lines{"db-0.db.web.svc.cluster.local."});
-  EXPECT_EQ(dig_short(server_->port(), {"-x", "fd00:10:96::20"}),
+  EXPECT_EQ(dig_short(suite_.port(), {"-x", "fd00:10:96::20"}),
             Lines{"dual.web.svc.cluster.local."});
   EXPECT_EQ(header_of("4.3.2.1.in-addr.arpa", kPtr).rcode, 3) << "no PTR, no upstream";
 }
