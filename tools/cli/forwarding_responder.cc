@@ -61,7 +61,11 @@ std::optional<ExternalTarget> external_target(std::span<const uint8_t> response,
 
 ForwardingResponder::ForwardingResponder(zones::Responder& zones, dns::Forwarder* forwarder,
                                          ForwardingConfig config)
-    : zones_(zones), forwarder_(forwarder), config_(std::move(config)), id_(next_responder_id()) {}
+    : zones_(zones), forwarder_(forwarder), config_(std::move(config)), id_(next_responder_id()) {
+  if (config_.autopath) {
+    autopath_ = std::make_unique<Autopath>(zones_, config_.cluster_zone, config_.ttl);
+  }
+}
 
 LoopProbe& ForwardingResponder::add_loop_probe(std::string upstream) {
   std::random_device random;
@@ -94,7 +98,13 @@ size_t ForwardingResponder::handle(std::span<const uint8_t> query, std::span<uin
   zones::ZoneOutcome outcome = zones::ZoneOutcome::kAnswered;
   const size_t length = zones_.handle(query, response, client, outcome);
   if (length < dns::kHeaderSize || length > response.size()) return length;
-  if (!recursion_allowed(client)) return length;  // REFUSED stays, RA stays clear
+  const bool recursion = recursion_allowed(client);
+  if (autopath_ != nullptr && outcome == zones::ZoneOutcome::kAnswered &&
+      (response[3] & dns::kRcodeMask) == dns::to_u16(dns::Rcode::kNXDomain)) {
+    const size_t expanded = autopath(query, response, client, length, recursion);
+    if (expanded != 0) return expanded;
+  }
+  if (!recursion) return length;  // REFUSED stays, RA stays clear
   if (outcome != zones::ZoneOutcome::kAnswered) {
     const size_t forwarded = forward(query, response, client, outcome, length);
     if (forwarded != 0) return forwarded;
@@ -179,6 +189,87 @@ size_t ForwardingResponder::forward(std::span<const uint8_t> query, std::span<ui
         aging.from_cache = result.source != dns::AnswerSource::kUpstream;
         length = dns::write_reply(*result.answer, shape, aging, chain, out);
       }
+      if (length > 0) reply->send(std::span<const uint8_t>(out.data(), length));
+    });
+  });
+  return dns::kDeferred;
+}
+
+// --autopath: the zones said NXDOMAIN (still in `response`); walk the pod's search list.
+size_t ForwardingResponder::autopath(std::span<const uint8_t> query, std::span<uint8_t> response,
+                                     const dns::ClientInfo& client, size_t zone_length,
+                                     bool recursion) {
+  const dns::QueryParse parsed = dns::parse_query(query);
+  if (!parsed.ok()) return 0;
+  auto search = autopath_->search_for(parsed, client);
+  if (!search) return 0;
+  dns::ReplyShape shape = shape_of(parsed, client);
+  shape.recursion_available = recursion;
+  for (const dns::Name& candidate : search->candidates) {
+    if (!is_served(candidate)) {
+      // Only the bare name can lie outside; the pod would forward it through us.
+      if (!recursion) return 0;
+      return autopath_upstream(parsed, shape, candidate, response, client, zone_length);
+    }
+    auto answer = autopath_->zone_answer(candidate, parsed.qtype);
+    if (!answer) continue;  // NXDOMAIN: the next search domain
+    // CoreDNS shape: question name CNAME the expansion, then the expansion's answer
+    // (or its NODATA: the name exists, so the pod's search must stop here too).
+    const dns::ResourceRecord cname = autopath_->cname(parsed.qname, candidate);
+    return dns::write_reply(*answer, shape, {}, std::span(&cname, 1), response);
+  }
+  return 0;
+}
+
+size_t ForwardingResponder::autopath_upstream(const dns::QueryParse& parsed,
+                                              const dns::ReplyShape& shape,
+                                              const dns::Name& candidate,
+                                              std::span<uint8_t> response,
+                                              const dns::ClientInfo& client, size_t zone_length) {
+  const dns::Name lowered = candidate.lowered();
+  const dns::QuestionKey key = dns::QuestionKey::make(lowered, parsed.qtype, shape.dnssec_ok);
+  const dns::ResourceRecord cname = autopath_->cname(parsed.qname, candidate);
+  const auto exists = [](const dns::StoredAnswer& answer) {
+    return answer.rcode == dns::to_u16(dns::Rcode::kNoError);
+  };
+  if (auto hit = thread_cache().lookup(key, dns::Clock::now())) {
+    if (!exists(*hit->answer)) return 0;
+    return dns::write_reply(*hit->answer, shape, {.age = hit->age, .from_cache = true},
+                            std::span(&cname, 1), response);
+  }
+  if (client.deferrer == nullptr) return 0;
+
+  // Failing upstream or NXDOMAIN: the zones' NXDOMAIN, and the pod walks on itself.
+  std::vector<uint8_t> fallback(response.begin(), response.begin() + zone_length);
+  fallback[3] |= static_cast<uint8_t>(dns::kFlagRA);
+  std::shared_ptr<dns::AnswerCache> cache;
+  thread_cache(&cache);
+  std::shared_ptr<dns::DeferredReply> reply = client.deferrer->defer();
+  dns::UpstreamQuestion question{lowered, parsed.qtype, shape.dnssec_ok};
+  forwarder_->resolve(question, [reply, shape, key, cache, cname, fallback = std::move(fallback),
+                                 exists](const dns::ForwardResult& result) mutable {
+    reply->post([reply, shape, key, cache, cname, fallback = std::move(fallback), exists, result] {
+      if (result.source == dns::AnswerSource::kFailed || !result.answer) {
+        reply->send(fallback);
+        return;
+      }
+      const auto now = dns::Clock::now();
+      if (result.ttl > 0 && result.source != dns::AnswerSource::kStale) {
+        cache->insert_with_ttl(key, result.answer, result.ttl,
+                               now - std::chrono::seconds(result.age));
+      }
+      if (!exists(*result.answer)) {
+        reply->send(fallback);
+        return;
+      }
+      dns::Aging aging;
+      aging.age = result.age;
+      aging.stale = result.source == dns::AnswerSource::kStale;
+      aging.stale_ttl = cache->policy().stale_ttl;
+      aging.from_cache = result.source != dns::AnswerSource::kUpstream;
+      std::vector<uint8_t> out(shape.limit);
+      const size_t length =
+          dns::write_reply(*result.answer, shape, aging, std::span(&cname, 1), out);
       if (length > 0) reply->send(std::span<const uint8_t>(out.data(), length));
     });
   });

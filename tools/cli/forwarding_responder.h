@@ -18,6 +18,7 @@
 #include "dns/upstream/answer_cache.h"
 #include "dns/upstream/forwarder.h"
 #include "dns/upstream/upstream_address.h"
+#include "tools/cli/autopath.h"
 #include "zones/responder.h"
 
 namespace clusterdns::cli {
@@ -26,6 +27,11 @@ struct ForwardingConfig {
   std::vector<dns::Cidr> allow_recursion;
   std::vector<dns::Name> served_zones;  // never forwarded (CNAME targets in them)
   size_t thread_cache_size = 10000;     // entries in each serving thread's cache
+  // --autopath (tools/cli/autopath.h): walk a pod's search list on NXDOMAIN under
+  // "<ns>.svc.<cluster_zone>". Off: the normal path does not even parse twice.
+  bool autopath = false;
+  dns::Name cluster_zone;
+  uint32_t ttl = 5;  // the CNAME autopath adds
 };
 
 // A start-up probe (CoreDNS `loop`): a random name sent to one upstream; seeing it
@@ -55,10 +61,17 @@ class ForwardingResponder : public dns::PacketHandler {
                  const dns::ClientInfo& client, zones::ZoneOutcome outcome, size_t zone_length);
   bool is_served(const dns::Name& name) const;
   dns::AnswerCache& thread_cache(std::shared_ptr<dns::AnswerCache>* share = nullptr);
+  // 0: keep the zones' NXDOMAIN in `response`; else the reply length or kDeferred.
+  size_t autopath(std::span<const uint8_t> query, std::span<uint8_t> response,
+                  const dns::ClientInfo& client, size_t zone_length, bool recursion);
+  size_t autopath_upstream(const dns::QueryParse& parsed, const dns::ReplyShape& shape,
+                           const dns::Name& candidate, std::span<uint8_t> response,
+                           const dns::ClientInfo& client, size_t zone_length);
 
   zones::Responder& zones_;
   dns::Forwarder* forwarder_;
   const ForwardingConfig config_;
+  std::unique_ptr<Autopath> autopath_;  // null unless --autopath
   const uint64_t id_;
   std::vector<LoopProbe> probes_;
   std::atomic<int> looped_{-1};

@@ -28,7 +28,7 @@ namespace {
 constexpr const char* kServeHelp =
     "usage: clusterdns serve --manifests DIR [--listen ADDR:PORT]...\n"
     "                        [--upstream ADDR[:PORT]|none]... [--forward DOMAIN=ADDR[:PORT]]...\n"
-    "                        [--allow-recursion CIDR]... [--cache-size ENTRIES]\n"
+    "                        [--allow-recursion CIDR]... [--cache-size ENTRIES] [--autopath]\n"
     "                        [--threads N] [--poll SECONDS] [--tcp-idle-timeout SECONDS]\n"
     "                        [--tcp-max-connections N] [--config FILE] [record flags]\n"
     "\n"
@@ -48,6 +48,11 @@ constexpr const char* kServeHelp =
     "                           127.0.0.0/8 ::1 10.0.0.0/8 172.16.0.0/12 192.168.0.0/16\n"
     "                           fc00::/7); others get REFUSED outside the served zones\n"
     "  --cache-size ENTRIES     forwarded answers kept in the cache (default 10000)\n"
+    "  --autopath               answer a pod's first search-list query for itself: when\n"
+    "                           <name>.<ns>.svc.<zone> from a pod of <ns> is NXDOMAIN, try\n"
+    "                           <name>.svc.<zone>, <name>.<zone>, then <name> (forwarded),\n"
+    "                           and answer a CNAME to the first that exists (CoreDNS\n"
+    "                           autopath; needs --pods verified; off by default)\n"
     "\n"
     "record flags: --domain cluster.local --ttl 5 --service-cidr 10.96.0.0/12\n"
     "  --dns-ip ADDR --pods verified|insecure|disabled --simulate-pods CIDR\n";
@@ -209,6 +214,12 @@ int run_serve(const CommandArgs& args) {
   }
   if (auto domain = dns::Name::from_text(options->records.domain)) {
     forwarding.served_zones.push_back(*domain);
+  }
+  if (options->autopath) {
+    forwarding.autopath = true;
+    forwarding.cluster_zone = *dns::Name::from_text(options->records.domain);
+    forwarding.ttl = options->records.ttl;
+    dns::log_info("autopath: pods' search lists are walked on the server");
   }
   ForwardingResponder handler(responder, forwarder.get(), std::move(forwarding));
 

@@ -105,6 +105,7 @@ std::vector<FlagSpec> serve_flag_specs() {
   specs.push_back({"forward", 0, true, true});
   specs.push_back({"allow-recursion", 0, true, true});
   specs.push_back({"cache-size"});
+  specs.push_back({"autopath", 0, false});
   specs.push_back({"threads"});
   specs.push_back({"poll"});
   specs.push_back({"tcp-idle-timeout"});
@@ -135,6 +136,12 @@ Result<ServeOptions> parse_serve_options(const Arguments& arguments, std::string
   auto records = record_options(arguments, options.cluster);
   if (!records) return records.error();
   options.records = *records;
+  options.autopath = arguments.has("autopath");
+  if (options.autopath && options.records.pods != zones::PodRecords::kVerified) {
+    // The verified pod names are autopath's IP → namespace index (as in CoreDNS).
+    return Error{
+        "--autopath needs --pods verified (the pod names tell which namespace a client is in)"};
+  }
 
   options.server.threads = available_cpus();
   if (auto text = arguments.get("threads")) {

@@ -35,6 +35,7 @@ struct ServeOptions {
   zones::RecordOptions records;
   std::optional<std::chrono::milliseconds> poll_period;  // --poll: poll instead of inotify
   ForwardingOptions forwarding;
+  bool autopath = false;  // --autopath (needs --pods verified): tools/cli/autopath.h
 };
 
 std::vector<FlagSpec> serve_flag_specs();
