@@ -18,18 +18,40 @@ bool same_octets(std::span<const uint8_t> a, std::span<const uint8_t> b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+// The same for the probe's names (at most 255 octets): inline, eight octets per step,
+// instead of a call into the C library for a few dozen octets.
+bool same_name(const uint8_t* a, const uint8_t* b, size_t size) {
+  for (; size >= 8; a += 8, b += 8, size -= 8) {
+    uint64_t x;
+    uint64_t y;
+    std::memcpy(&x, a, 8);
+    std::memcpy(&y, b, 8);
+    if (x != y) return false;
+  }
+  for (; size > 0; ++a, ++b, --size) {
+    if (*a != *b) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Snapshot::Snapshot(SnapshotTables tables) : tables_(std::move(tables)) {
-  // Load factor at most 1/2 keeps linear probes short.
-  const size_t size = std::bit_ceil(std::max<size_t>(16, tables_.names.size() * 2));
-  slots_.assign(size, 0);
+  // The nodes live in the open-addressing table itself, so a probe that hits touches
+  // one cache line before the name: one dependent memory access fewer per query than
+  // slots pointing into a node array. Load factor at most 3/4 keeps linear probes
+  // short (four nodes share a cache line) and the table no larger than slots + nodes.
+  name_count_ = tables_.names.size();
+  const size_t size = std::bit_ceil(std::max<size_t>(16, name_count_ + name_count_ / 3 + 1));
+  table_.assign(size, NameNode{});  // name_length 0 marks an empty slot
   slot_mask_ = size - 1;
-  for (size_t i = 0; i < tables_.names.size(); ++i) {
-    uint64_t slot = tables_.names[i].hash & slot_mask_;
-    while (slots_[slot] != 0) slot = (slot + 1) & slot_mask_;
-    slots_[slot] = static_cast<uint32_t>(i + 1);
+  for (const NameNode& node : tables_.names) {
+    uint64_t slot = node.hash & slot_mask_;
+    while (table_[slot].name_length != 0) slot = (slot + 1) & slot_mask_;
+    table_[slot] = node;
   }
+  tables_.names.clear();
+  tables_.names.shrink_to_fit();
 }
 
 uint64_t Snapshot::hash_name(std::span<const uint8_t> wire) {
@@ -53,11 +75,11 @@ uint64_t Snapshot::hash_name(std::span<const uint8_t> wire) {
 
 const NameNode* Snapshot::find(std::span<const uint8_t> qname, uint64_t hash) const {
   uint64_t slot = hash & slot_mask_;
-  // Bounded: the table is at most half full, so an empty slot is always reached.
-  while (const uint32_t entry = slots_[slot]) {
-    const NameNode& node = tables_.names[entry - 1];
-    if (node.hash == static_cast<uint32_t>(hash) && same_octets(bytes(node.name_offset, node.name_length), qname)) {
-      return &node;
+  // Bounded: the table is at most 3/4 full, so an empty slot is always reached.
+  for (const NameNode* node = &table_[slot]; node->name_length != 0; node = &table_[slot]) {
+    if (node->hash == static_cast<uint32_t>(hash) && node->name_length == qname.size() &&
+        same_name(tables_.arena.data() + node->name_offset, qname.data(), qname.size())) {
+      return node;
     }
     slot = (slot + 1) & slot_mask_;
   }
@@ -149,10 +171,9 @@ LookupResult Snapshot::pod_name(std::span<const uint8_t> qname, uint16_t qtype,
 }
 
 size_t Snapshot::memory_bytes() const {
-  return tables_.arena.capacity() + tables_.names.capacity() * sizeof(NameNode) +
+  return tables_.arena.capacity() + table_.capacity() * sizeof(NameNode) +
          tables_.blocks.capacity() * sizeof(AnswerBlock) +
-         tables_.cuts.capacity() * sizeof(RRsetCut) +
-         tables_.zones.capacity() * sizeof(ServedZone) + slots_.capacity() * sizeof(uint32_t);
+         tables_.cuts.capacity() * sizeof(RRsetCut) + tables_.zones.capacity() * sizeof(ServedZone);
 }
 
 }  // namespace clusterdns::zones

@@ -42,7 +42,7 @@ struct AnswerBlock {
   uint32_t first_cut = 0;
 };
 
-// A name we hold (with records, or an empty non-terminal with none).
+// A name we hold (with records, or an empty non-terminal with none). 16 octets.
 struct NameNode {
   uint32_t hash = 0;  // low bits of hash_name(): picks the slot, skips most compares
   uint32_t name_offset = 0;  // lower-case uncompressed wire name in the arena
@@ -112,7 +112,7 @@ class Snapshot {
   // TTL of synthesized records (ANY's HINFO, insecure pod addresses).
   uint32_t ttl() const { return tables_.options.ttl; }
 
-  size_t name_count() const { return tables_.names.size(); }
+  size_t name_count() const { return name_count_; }
   // Heap octets held, for memory accounting.
   size_t memory_bytes() const;
 
@@ -128,8 +128,10 @@ class Snapshot {
                         const ServedZone* zone) const;
 
   SnapshotTables tables_;
-  std::vector<uint32_t> slots_;  // open addressing: node index + 1, 0 = empty
+  // Open addressing over the nodes themselves (tables_.names is moved in here).
+  std::vector<NameNode> table_;
   uint64_t slot_mask_ = 0;
+  size_t name_count_ = 0;
 };
 
 }  // namespace clusterdns::zones

@@ -1,5 +1,7 @@
 #include "dns/server/udp_listener.h"
 
+#include <cerrno>
+#include <cstring>
 #include <span>
 #include <vector>
 
@@ -7,6 +9,12 @@
 
 namespace clusterdns::dns {
 namespace {
+
+// Batches served per readiness event before yielding to the other handlers of the
+// io_context (TCP, deferred replies); the rest of the queue is served right after.
+constexpr int kBatchesPerWakeup = 8;
+// Bounds the retries of a send interrupted by a signal.
+constexpr int kSendAttempts = 4 * static_cast<int>(kUdpBatch);
 
 // Sends on the listener's socket from its own thread. The socket outlives the reply:
 // the reply's work guard keeps the io_context running, and the server closes sockets
@@ -38,13 +46,31 @@ class UdpDeferredReply final : public DeferredReply {
   bool sent_ = false;
 };
 
+bool transient(int error) {
+  return error == EAGAIN || error == EWOULDBLOCK || error == EINTR;
+}
+
 }  // namespace
 
 UdpListener::UdpListener(asio::ip::udp::socket socket, PacketHandler& handler)
-    : socket_(std::move(socket)), handler_(handler) {}
+    : socket_(std::move(socket)),
+      handler_(handler),
+      buffers_(std::make_unique_for_overwrite<uint8_t[]>(2 * kUdpBatch * kMaxUdpMessage)) {
+  for (size_t i = 0; i < kUdpBatch; ++i) {
+    query_iov_[i] = {query_slot(i), kMaxUdpMessage};
+    queries_[i] = {};
+    queries_[i].msg_hdr.msg_iov = &query_iov_[i];
+    queries_[i].msg_hdr.msg_iovlen = 1;
+    queries_[i].msg_hdr.msg_name = &peers_[i];
+    queries_[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+    replies_[i] = {};
+    replies_[i].msg_hdr.msg_iov = &reply_iov_[i];
+    replies_[i].msg_hdr.msg_iovlen = 1;
+  }
+}
 
 void UdpListener::start() {
-  receive();
+  wait();
 }
 
 void UdpListener::close() {
@@ -52,32 +78,75 @@ void UdpListener::close() {
   socket_.close(ignored);
 }
 
-void UdpListener::receive() {
-  socket_.async_receive_from(
-      asio::buffer(query_), peer_,
-      [this](const ErrorCode& error, size_t length) { on_receive(error, length); });
+void UdpListener::wait() {
+  socket_.async_wait(asio::socket_base::wait_read,
+                     [this](const ErrorCode& error) { on_readable(error); });
 }
 
-void UdpListener::on_receive(const ErrorCode& error, size_t length) {
+void UdpListener::on_readable(const ErrorCode& error) {
   if (error == asio::error::operation_aborted || !socket_.is_open()) return;
-  if (error) {
+  if (error) log_warning("UDP wait failed: %s", error.message().c_str());
+  for (int batch = 0; batch < kBatchesPerWakeup; ++batch) {
+    // A short batch means the queue was empty: the next datagram wakes us again.
+    if (serve_batch() < kUdpBatch) return wait();
+  }
+  // Still busy: let the other handlers run, then carry on without waiting.
+  asio::post(socket_.get_executor(), [this] { on_readable({}); });
+}
+
+size_t UdpListener::serve_batch() {
+  const int fd = socket_.native_handle();
+  const int received = ::recvmmsg(fd, queries_.data(), kUdpBatch, MSG_DONTWAIT, nullptr);
+  if (received <= 0) {
     // A failed receive (e.g. an ICMP error queued on the socket) affects one packet.
-    log_warning("UDP receive failed: %s", error.message().c_str());
-  } else {
-    const ClientInfo client{Transport::kUdp, peer_.data(), static_cast<socklen_t>(peer_.size()),
-                            this};
-    const size_t answer_length =
-        handler_.handle(std::span<const uint8_t>(query_.data(), length), response_, client);
-    if (answer_length > 0 && answer_length <= response_.size()) {
-      ErrorCode send_error;  // would_block: the kernel queue is full, drop like the wire would
-      socket_.send_to(asio::buffer(response_.data(), answer_length), peer_, 0, send_error);
+    if (received < 0 && !transient(errno)) {
+      log_warning("UDP receive failed: %s", std::strerror(errno));
+      return kUdpBatch;  // try again: the error was consumed
+    }
+    return 0;
+  }
+  const auto count = static_cast<size_t>(received);
+  size_t replies = 0;
+  for (size_t i = 0; i < count; ++i) {
+    msghdr& header = queries_[i].msg_hdr;
+    current_ = i;
+    const ClientInfo client{Transport::kUdp, reinterpret_cast<const sockaddr*>(&peers_[i]),
+                            header.msg_namelen, this};
+    const size_t length =
+        handler_.handle(std::span<const uint8_t>(query_slot(i), queries_[i].msg_len),
+                        std::span<uint8_t>(response_slot(i), kMaxUdpMessage), client);
+    if (length > 0 && length <= kMaxUdpMessage) {
+      reply_iov_[replies] = {response_slot(i), length};
+      replies_[replies].msg_hdr.msg_name = &peers_[i];
+      replies_[replies].msg_hdr.msg_namelen = header.msg_namelen;
+      ++replies;
     }
   }
-  receive();
+  send_replies(replies);
+  for (size_t i = 0; i < count; ++i) queries_[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+  return count;
+}
+
+void UdpListener::send_replies(size_t count) {
+  const int fd = socket_.native_handle();
+  size_t done = 0;
+  for (int attempt = 0; done < count && attempt < kSendAttempts; ++attempt) {
+    const int sent =
+        ::sendmmsg(fd, replies_.data() + done, static_cast<unsigned>(count - done), MSG_DONTWAIT);
+    if (sent > 0) {
+      done += static_cast<size_t>(sent);
+    } else if (sent == 0 || errno != EINTR) {
+      ++done;  // a full queue or an unreachable peer drops the datagram, as the wire would
+    }
+  }
 }
 
 std::unique_ptr<DeferredReply> UdpListener::defer() {
-  return std::make_unique<UdpDeferredReply>(socket_, peer_);
+  asio::ip::udp::endpoint peer;
+  const socklen_t length = queries_[current_].msg_hdr.msg_namelen;
+  std::memcpy(peer.data(), &peers_[current_], length);
+  peer.resize(length);
+  return std::make_unique<UdpDeferredReply>(socket_, peer);
 }
 
 }  // namespace clusterdns::dns

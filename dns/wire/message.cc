@@ -161,16 +161,22 @@ QueryParse parse_query(std::span<const uint8_t> packet) {
     return query;
   }
   const Header& header = query.header;
+  // The first question is read straight into the result (no Name copies on the
+  // serving path); later ones are only validated.
+  Name other;
   for (uint16_t i = 0; i < header.qdcount && reader.ok(); ++i) {
     size_t begin = reader.offset();
-    Name name;
+    Name& name = i == 0 ? query.qname : other;
     read_name(reader, name);
     auto type = static_cast<RRType>(reader.u16());
     uint16_t klass = reader.u16();
-    if (i == 0 && reader.ok()) {
+    if (i == 0) {
+      if (!reader.ok()) {
+        query.qname = Name();
+        continue;
+      }
       query.has_question = true;
-      query.qname = name;
-      query.qname_lower = name.lowered();
+      query.qname_lower.assign_lowered(query.qname);
       query.qtype = type;
       query.qclass = klass;
       query.question_offset = begin;

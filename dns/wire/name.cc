@@ -1,6 +1,7 @@
 #include "dns/wire/name.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace clusterdns::dns {
 namespace {
@@ -33,7 +34,7 @@ class VisitedRanges {
   }
 
  private:
-  std::array<std::pair<size_t, size_t>, 130> ranges_{};
+  std::array<std::pair<size_t, size_t>, 130> ranges_;  // the first count_ are set
   size_t count_ = 0;
 };
 
@@ -147,6 +148,11 @@ void Name::to_lower() {
   for (size_t i = 0; i < size_; ++i) wire_[i] = fold_ascii(wire_[i]);
 }
 
+void Name::assign_lowered(const Name& other) {
+  for (size_t i = 0; i < other.size_; ++i) wire_[i] = fold_ascii(other.wire_[i]);
+  size_ = other.size_;
+}
+
 bool Name::prepend_label(std::span<const uint8_t> label) {
   if (label.empty() || label.size() > kMaxLabelLength) return false;
   if (size_ + label.size() + 1 > kMaxNameLength) return false;
@@ -207,8 +213,10 @@ size_t Name::hash() const {
   return static_cast<size_t>(hash);
 }
 
-void read_name(WireReader& reader, Name& out) {
-  out = Name();
+// Any name, compressed or not: tracks pointers to tell loops from legal chains.
+void read_name_general(WireReader& reader, Name& out) {
+  out.wire_[0] = 0;
+  out.size_ = 1;
   if (!reader.ok()) return;
   std::span<const uint8_t> message = reader.message();
   const size_t start = reader.offset();
@@ -218,7 +226,7 @@ void read_name(WireReader& reader, Name& out) {
   size_t resume = 0;     // where the reader continues: after the first pointer
   size_t size = 0;
   VisitedRanges visited;
-  std::array<uint8_t, kMaxNameLength> wire{};
+  std::array<uint8_t, kMaxNameLength> wire;  // the first `size` octets are set
 
   auto fail = [&](WireError error) { reader.fail(error); };
   while (true) {
@@ -249,9 +257,40 @@ void read_name(WireReader& reader, Name& out) {
     size += length + 1u;
     at += length + 1u;
   }
-  out.wire_ = wire;
+  std::memcpy(out.wire_.data(), wire.data(), size);
   out.size_ = static_cast<uint8_t>(size);
   reader.seek(resume);
+}
+
+// Most names on the serving path (every question) are uncompressed: copy their labels
+// straight into `out` in one pass. Anything else (a pointer, a reserved label type, a
+// name running past the end or over 255 octets) goes to the general reader, which
+// reads it again from the start and reports exactly what is wrong.
+void read_name(WireReader& reader, Name& out) {
+  out.wire_[0] = 0;
+  out.size_ = 1;
+  if (!reader.ok()) return;
+  const std::span<const uint8_t> message = reader.message();
+  const uint8_t* data = message.data();
+  const size_t end = message.size();
+  size_t at = reader.offset();
+  size_t size = 0;
+  while (at < end) {
+    const size_t length = data[at];
+    if (length > kMaxLabelLength || size + length + 1 > kMaxNameLength || at + 1 + length > end) {
+      break;
+    }
+    if (length == 0) {
+      out.wire_[size] = 0;
+      out.size_ = static_cast<uint8_t>(size + 1);
+      reader.seek(at + 1);
+      return;
+    }
+    std::memcpy(out.wire_.data() + size, data + at, length + 1);
+    size += length + 1;
+    at += length + 1;
+  }
+  read_name_general(reader, out);
 }
 
 size_t skip_uncompressed_name(WireReader& reader) {

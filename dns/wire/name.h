@@ -44,6 +44,8 @@ class Name {
   std::string to_text() const;
 
   void to_lower();
+  // Becomes a lower-cased copy of `other` (one pass over its octets only).
+  void assign_lowered(const Name& other);
   Name lowered() const {
     Name copy = *this;
     copy.to_lower();
@@ -66,7 +68,10 @@ class Name {
 
  private:
   friend void read_name(WireReader& reader, Name& out);
-  std::array<uint8_t, kMaxNameLength> wire_{};
+  friend void read_name_general(WireReader& reader, Name& out);
+  // Only the first size_ octets are meaningful; the rest is left uninitialized so that
+  // making (or resetting) a Name on the serving path does not clear 255 octets.
+  std::array<uint8_t, kMaxNameLength> wire_;
   uint8_t size_ = 1;
 };
 

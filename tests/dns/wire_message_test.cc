@@ -180,6 +180,28 @@ TEST(QueryErrors, NoQuestionIsAFormErrWithHeader) {
   EXPECT_FALSE(query.has_question);
 }
 
+TEST(QueryErrors, AQuestionCutAfterItsNameIsNotReported) {
+  PacketWriter packet = query_packet(1, 0);
+  packet.name("a.example").u16(1);  // the class is missing
+  QueryParse query = parse_query(packet.octets());
+  EXPECT_EQ(query.status, QueryStatus::kFormErr);
+  EXPECT_EQ(query.error, WireError::kTruncated);
+  EXPECT_FALSE(query.has_question);
+  EXPECT_TRUE(query.qname.is_root());
+  EXPECT_TRUE(query.qname_lower.is_root());
+}
+
+TEST(QueryParse, KeepsTheQuestionCaseAndLowersItsCopy) {
+  PacketWriter packet = query_packet(1, 0);
+  packet.name("WwW.Example.ORG").u16(1).u16(1);
+  QueryParse query = parse_query(packet.octets());
+  ASSERT_TRUE(query.ok());
+  EXPECT_TRUE(query.qname.exact_equal(name("WwW.Example.ORG.")));
+  EXPECT_TRUE(query.qname_lower.exact_equal(name("www.example.org.")));
+  EXPECT_EQ(query.question_offset, 12u);
+  EXPECT_EQ(query.question_length, query.qname.size() + 4);
+}
+
 TEST(QueryErrors, TwoQuestionsAreAFormErrButEdnsIsStillRead) {
   PacketWriter packet = query_packet(2, 1);
   packet.name("a.example").u16(1).u16(1).name("b.example").u16(1).u16(1);

@@ -208,6 +208,30 @@ TEST(NameRead, AcceptsA63OctetLabel) {
   EXPECT_EQ(read_at(packet.octets(), 12, WireError::kNone).size(), 65u);
 }
 
+TEST(NameRead, AcceptsExactly255OctetsWithoutPointers) {
+  PacketWriter packet = with_header();
+  for (int i = 0; i < 3; ++i) packet.label(std::string(63, 'a'));
+  packet.label(std::string(61, 'b')).u8(0);  // 3 * 64 + 62 + 1 = 255 octets
+  size_t end = 0;
+  EXPECT_EQ(read_at(packet.octets(), 12, WireError::kNone, &end).size(), 255u);
+  EXPECT_EQ(end, 12u + 255u);
+}
+
+TEST(NameRead, AShorterNameReadIntoAUsedNameLeavesNothingOfTheLongerOne) {
+  auto first =
+      with_header().name("a-rather-long-service.some-namespace.svc.cluster.local").octets();
+  auto second = with_header().name("Svc.NS").octets();
+  Name out;
+  WireReader long_reader(first, 12);
+  read_name(long_reader, out);
+  WireReader short_reader(second, 12);
+  read_name(short_reader, out);
+  ASSERT_TRUE(short_reader.ok());
+  EXPECT_TRUE(out.exact_equal(name("Svc.NS.")));
+  EXPECT_EQ(out.to_text(), "Svc.NS.");
+  EXPECT_EQ(out.hash(), name("svc.ns.").hash());
+}
+
 TEST(NameRead, RejectsNamesLongerThan255Octets) {
   PacketWriter packet = with_header();
   for (int i = 0; i < 4; ++i) packet.label(std::string(63, 'a'));
