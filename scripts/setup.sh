@@ -7,6 +7,7 @@ packages=(
   g++ cmake ninja-build pkg-config ccache
   libboost-dev libyaml-cpp-dev libc-ares-dev libgtest-dev
   dnsutils            # dig, nslookup: used by the integration tests
+  knot-dnsutils       # kdig: a second real client in the wire tests
   clang libclang-rt-14-dev  # libFuzzer target
   nsd                 # upstream authoritative server for the forwarding tests (never a service)
 )

@@ -163,7 +163,7 @@ TEST(RecordsCommandInput, ManifestErrorsPrintDiagnosticsAndExitOne) {
 
 TEST(RecordsCommandExamples, ListsTheExampleManifests) {
   const auto examples = std::filesystem::path(testing::source_dir()) / "examples";
-  if (!std::filesystem::is_directory(examples)) GTEST_SKIP() << "no examples/ yet";
+  ASSERT_TRUE(std::filesystem::is_directory(examples)) << examples;
   const auto result =
       run_process({clusterdns_binary(), "records", "--manifests", examples.string()});
   EXPECT_EQ(result.exit_code, 0) << result.err;
