@@ -1,11 +1,19 @@
 // Cross-file rules (DESIGN.md §2): duplicates, the default/kubernetes Service,
 // ClusterIP and nodePort allocation, simulated pods, endpoints derivation.
 #include <algorithm>
+#include <atomic>
+#include <functional>
 #include <map>
+#include <span>
+#include <string_view>
+#include <thread>
 #include <tuple>
+#include <unordered_map>
+#include <utility>
 
 #include "registry/cluster_ip_allocator.h"
 #include "registry/endpoints_controller.h"
+#include "registry/file_cache.h"
 #include "registry/loader.h"
 #include "registry/simulated_pods.h"
 #include "registry/source_diagnostic.h"
@@ -15,16 +23,14 @@ namespace clusterdns::registry {
 namespace {
 
 template <class T>
-void set_file(std::vector<T>& items, uint32_t file) {
-  for (auto& item : items) item.where.file = file;
+void set_file(T& item, uint32_t file) {
+  item.where.file = file;
 }
 
-void set_file(std::vector<Service>& services, uint32_t file) {
-  for (auto& service : services) {
-    service.where.file = file;
-    service.cluster_ip_where.file = file;
-    for (auto& port : service.ports) port.where.file = file;
-  }
+void set_file(Service& service, uint32_t file) {
+  service.where.file = file;
+  service.cluster_ip_where.file = file;
+  for (auto& port : service.ports) port.where.file = file;
 }
 
 template <class T>
@@ -35,66 +41,93 @@ std::string_view namespace_of(const Namespace&) {
   return "";
 }
 
-// Keeps the first object of each (namespace, name); reports later ones at both places.
+// (namespace, name), viewing into the input files, which outlive the assembly.
+using Key = std::pair<std::string_view, std::string_view>;
+
+struct KeyHash {
+  size_t operator()(const Key& key) const {
+    const size_t a = std::hash<std::string_view>()(key.first);
+    return a ^ (std::hash<std::string_view>()(key.second) + 0x9e3779b97f4a7c15ULL + (a << 6) +
+                (a >> 2));
+  }
+};
+
+using Seen = std::unordered_map<Key, SourceRef, KeyHash>;
+
+// An object kept by the duplicate rule, not yet copied into the state.
 template <class T>
-void append_unique(std::vector<T>& into, std::vector<T>&& items, const char* kind,
-                   std::map<std::tuple<std::string, std::string>, SourceRef>& seen,
-                   const std::vector<std::string>& files, std::vector<Diagnostic>& diagnostics) {
-  for (auto& item : items) {
-    const std::string ns(namespace_of(item));
-    auto [it, inserted] = seen.try_emplace({ns, item.name}, item.where);
-    const std::string name = ns.empty() ? item.name : ns + "/" + item.name;
-    if (!inserted) {
-      diagnostics.push_back(diagnostic_at(files, item.where, Diagnostic::Severity::kError,
-                                          std::string("duplicate ") + kind + " " + name +
-                                              " (first defined at " +
-                                              source_text(files, it->second) + ")"));
-      diagnostics.push_back(diagnostic_at(
-          files, it->second, Diagnostic::Severity::kNote,
-          std::string(kind) + " " + name + " first defined here; the later copy is ignored"));
+struct Kept {
+  const T* item;
+  uint32_t file;
+};
+
+// Keeps the first object of each (namespace, name); reports later ones at both places.
+template <class T, class Items>
+void keep_unique(const Items& items, uint32_t file, const char* kind, Seen& seen,
+                 const std::vector<std::string>& files, std::vector<Kept<T>>& kept,
+                 std::vector<Diagnostic>& diagnostics) {
+  for (const auto& item : items) {
+    SourceRef where = item.where;
+    where.file = file;
+    const std::string_view ns = namespace_of(item);
+    auto [it, inserted] = seen.try_emplace(Key{ns, item.name}, where);
+    if (inserted) {
+      kept.push_back({&item, file});
       continue;
     }
-    into.push_back(std::move(item));
+    const std::string name = ns.empty() ? item.name : std::string(ns) + "/" + item.name;
+    diagnostics.push_back(diagnostic_at(files, where, Diagnostic::Severity::kError,
+                                        std::string("duplicate ") + kind + " " + name +
+                                            " (first defined at " + source_text(files, it->second) +
+                                            ")"));
+    diagnostics.push_back(diagnostic_at(
+        files, it->second, Diagnostic::Severity::kNote,
+        std::string(kind) + " " + name + " first defined here; the later copy is ignored"));
   }
 }
 
+// Sorts the kept objects by (namespace, name) (pointers: cheap to swap), then copies
+// each into the state once (moves it when the files are the caller's to give away).
 template <class T>
-void sort_by_name(std::vector<T>& items) {
-  std::sort(items.begin(), items.end(), [](const T& a, const T& b) {
-    return std::tie(a.namespace_name, a.name) < std::tie(b.namespace_name, b.name);
+std::vector<T> copy_sorted(std::vector<Kept<T>>& kept, bool consume) {
+  std::stable_sort(kept.begin(), kept.end(), [](const Kept<T>& a, const Kept<T>& b) {
+    return Key{namespace_of(*a.item), a.item->name} < Key{namespace_of(*b.item), b.item->name};
   });
+  std::vector<T> out;
+  out.reserve(kept.size());
+  for (const auto& entry : kept) {
+    // const_cast: consume is only set when the files were handed over as an rvalue.
+    T& item = out.emplace_back(consume ? std::move(*const_cast<T*>(entry.item)) : *entry.item);
+    set_file(item, entry.file);
+  }
+  return out;
 }
 
-using Seen = std::map<std::tuple<std::string, std::string>, SourceRef>;
-
-struct SeenByKind {
+struct Merge {
   Seen namespaces, services, pods, endpoints, slices;
   std::map<WorkloadKind, Seen> workloads;
+  std::vector<Kept<Namespace>> kept_namespaces;
+  std::vector<Kept<Service>> kept_services;
+  std::vector<Kept<Pod>> kept_pods;
+  std::vector<Kept<Endpoints>> kept_endpoints;
+  std::vector<Kept<EndpointSlice>> kept_slices;
+  std::vector<Kept<Workload>> kept_workloads;
 };
 
-void merge_file(FileObjects& file, uint32_t index, ClusterState& state, SeenByKind& seen,
-                std::vector<Diagnostic>& diagnostics) {
-  set_file(file.namespaces, index);
-  set_file(file.services, index);
-  set_file(file.pods, index);
-  set_file(file.endpoint_objects, index);
-  set_file(file.endpoint_slices, index);
-  set_file(file.workloads, index);
-  const auto& files = state.files;
-  append_unique(state.namespaces, std::move(file.namespaces), "Namespace", seen.namespaces, files,
-                diagnostics);
-  append_unique(state.services, std::move(file.services), "Service", seen.services, files,
-                diagnostics);
-  append_unique(state.pods, std::move(file.pods), "Pod", seen.pods, files, diagnostics);
-  append_unique(state.endpoint_objects, std::move(file.endpoint_objects), "Endpoints",
-                seen.endpoints, files, diagnostics);
-  append_unique(state.endpoint_slices, std::move(file.endpoint_slices), "EndpointSlice",
-                seen.slices, files, diagnostics);
-  for (auto& workload : file.workloads) {
-    std::vector<Workload> one;
-    one.push_back(std::move(workload));
-    append_unique(state.workloads, std::move(one), workload_kind_name(one.front().kind),
-                  seen.workloads[one.front().kind], files, diagnostics);
+void merge_file(const FileObjects& file, uint32_t index, const std::vector<std::string>& files,
+                Merge& merge, std::vector<Diagnostic>& diagnostics) {
+  keep_unique(file.namespaces, index, "Namespace", merge.namespaces, files, merge.kept_namespaces,
+              diagnostics);
+  keep_unique(file.services, index, "Service", merge.services, files, merge.kept_services,
+              diagnostics);
+  keep_unique(file.pods, index, "Pod", merge.pods, files, merge.kept_pods, diagnostics);
+  keep_unique(file.endpoint_objects, index, "Endpoints", merge.endpoints, files,
+              merge.kept_endpoints, diagnostics);
+  keep_unique(file.endpoint_slices, index, "EndpointSlice", merge.slices, files, merge.kept_slices,
+              diagnostics);
+  for (const auto& workload : file.workloads) {
+    keep_unique(std::span<const Workload>(&workload, 1), index, workload_kind_name(workload.kind),
+                merge.workloads[workload.kind], files, merge.kept_workloads, diagnostics);
   }
 }
 
@@ -105,40 +138,103 @@ void sort_diagnostics(std::vector<Diagnostic>& diagnostics) {
                    });
 }
 
-}  // namespace
+// Parses on several threads when there is much to parse, like the watcher's first load
+// (`check` and `records` read 50k objects too).
+std::vector<FileObjects> parse_files(const std::vector<std::filesystem::path>& paths) {
+  std::vector<FileObjects> files(paths.size());
+  uintmax_t bytes = 0;
+  for (const auto& path : paths) {
+    std::error_code error;
+    const uintmax_t size = std::filesystem::file_size(path, error);
+    if (!error) bytes += size;
+  }
+  const size_t threads =
+      bytes < kParallelParseBytes
+          ? 1
+          : std::min<size_t>({paths.size(), std::max(1u, std::thread::hardware_concurrency()),
+                              kMaxParseThreads});
+  std::atomic<size_t> next{0};
+  const auto work = [&] {
+    for (size_t i = next++; i < paths.size(); i = next++) files[i] = parse_manifest_file(paths[i]);
+  };
+  std::vector<std::thread> helpers;
+  for (size_t i = 1; i < threads; ++i) helpers.emplace_back(work);
+  work();
+  for (auto& helper : helpers) helper.join();
+  return files;
+}
 
-LoadResult assemble_cluster(std::vector<FileObjects> files, const ClusterOptions& options) {
+LoadResult assemble(std::span<const FileObjects* const> input, const ClusterOptions& options,
+                    const ClusterState* previous, bool consume) {
   LoadResult result;
   ClusterState& state = result.state;
   auto& diagnostics = result.diagnostics;
-  std::sort(files.begin(), files.end(),
-            [](const FileObjects& a, const FileObjects& b) { return a.path < b.path; });
-  SeenByKind seen;
-  for (auto& file : files) {
-    const auto index = static_cast<uint32_t>(state.files.size());
-    state.files.push_back(file.path);
-    diagnostics.insert(diagnostics.end(), file.diagnostics.begin(), file.diagnostics.end());
-    merge_file(file, index, state, seen, diagnostics);
+  std::vector<const FileObjects*> files(input.begin(), input.end());
+  std::stable_sort(files.begin(), files.end(),
+                   [](const FileObjects* a, const FileObjects* b) { return a->path < b->path; });
+  state.files.reserve(files.size());
+  for (const FileObjects* file : files) state.files.push_back(file->path);
+  Merge merge;
+  size_t services = 0, pods = 0;
+  for (const FileObjects* file : files) {
+    services += file->services.size();
+    pods += file->pods.size();
   }
-  sort_by_name(state.services);
-  std::sort(state.namespaces.begin(), state.namespaces.end(),
-            [](const Namespace& a, const Namespace& b) { return a.name < b.name; });
-  sort_by_name(state.endpoint_objects);
-  sort_by_name(state.endpoint_slices);
-  sort_by_name(state.workloads);
+  merge.services.reserve(services);
+  merge.kept_services.reserve(services);
+  merge.pods.reserve(pods);
+  merge.kept_pods.reserve(pods);
+  for (uint32_t index = 0; index < files.size(); ++index) {
+    const FileObjects& file = *files[index];
+    diagnostics.insert(diagnostics.end(), file.diagnostics.begin(), file.diagnostics.end());
+    merge_file(file, index, state.files, merge, diagnostics);
+  }
+  state.namespaces = copy_sorted(merge.kept_namespaces, consume);
+  state.services = copy_sorted(merge.kept_services, consume);
+  state.pods = copy_sorted(merge.kept_pods, consume);
+  state.endpoint_objects = copy_sorted(merge.kept_endpoints, consume);
+  state.endpoint_slices = copy_sorted(merge.kept_slices, consume);
+  state.workloads = copy_sorted(merge.kept_workloads, consume);
   add_kubernetes_service(state.services, options);
   allocate_cluster_ips(state.services, options, state.files, diagnostics);
   allocate_node_ports(state.services);
   if (options.simulate_pods) {
     auto simulated = simulate_pods(state.workloads, state.pods, *options.simulate_pods, state.files,
                                    diagnostics);
-    state.pods.insert(state.pods.end(), std::make_move_iterator(simulated.begin()),
-                      std::make_move_iterator(simulated.end()));
+    if (!simulated.empty()) {
+      state.pods.insert(state.pods.end(), std::make_move_iterator(simulated.begin()),
+                        std::make_move_iterator(simulated.end()));
+      std::stable_sort(state.pods.begin(), state.pods.end(), [](const Pod& a, const Pod& b) {
+        return std::tie(a.namespace_name, a.name) < std::tie(b.namespace_name, b.name);
+      });
+    }
   }
-  sort_by_name(state.pods);
-  state.endpoints = derive_all_endpoints(state);
+  state.endpoints =
+      previous != nullptr ? derive_all_endpoints(state, *previous) : derive_all_endpoints(state);
   sort_diagnostics(diagnostics);
   return result;
+}
+
+}  // namespace
+
+LoadResult assemble_cluster(std::span<const FileObjects* const> files,
+                            const ClusterOptions& options, const ClusterState* previous) {
+  return assemble(files, options, previous, /*consume=*/false);
+}
+
+LoadResult assemble_cluster(const std::vector<FileObjects>& files, const ClusterOptions& options) {
+  std::vector<const FileObjects*> pointers;
+  pointers.reserve(files.size());
+  for (const auto& file : files) pointers.push_back(&file);
+  return assemble(pointers, options, nullptr, /*consume=*/false);
+}
+
+LoadResult assemble_cluster(std::vector<FileObjects>&& files, const ClusterOptions& options) {
+  std::vector<const FileObjects*> pointers;
+  pointers.reserve(files.size());
+  for (const auto& file : files) pointers.push_back(&file);
+  // The objects move into the state: a one-shot load holds them once, not twice.
+  return assemble(pointers, options, nullptr, /*consume=*/true);
 }
 
 LoadResult load_manifests(const std::filesystem::path& dir, const ClusterOptions& options) {
@@ -149,7 +245,7 @@ LoadResult load_manifests(const std::filesystem::path& dir, const ClusterOptions
   } else if (std::filesystem::is_directory(dir, error)) {
     paths = list_manifest_files(dir);
   } else {
-    LoadResult result = assemble_cluster({}, options);
+    LoadResult result = assemble_cluster(std::vector<FileObjects>{}, options);
     result.diagnostics.insert(
         result.diagnostics.begin(),
         Diagnostic{Diagnostic::Severity::kError, dir.string(), 0, 0,
@@ -157,10 +253,7 @@ LoadResult load_manifests(const std::filesystem::path& dir, const ClusterOptions
                        (error ? error.message() : std::string("no such file or directory"))});
     return result;
   }
-  std::vector<FileObjects> files;
-  files.reserve(paths.size());
-  for (const auto& path : paths) files.push_back(parse_manifest_file(path));
-  return assemble_cluster(std::move(files), options);
+  return assemble_cluster(parse_files(paths), options);
 }
 
 }  // namespace clusterdns::registry

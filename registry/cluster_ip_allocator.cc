@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "registry/source_diagnostic.h"
@@ -76,19 +78,26 @@ void fill_families(Service& service, IpFamily cidr_family) {
     service.ip_families.push_back(other(cidr_family));
 }
 
+struct IpHash {
+  size_t operator()(const IpAddress& ip) const {
+    return static_cast<size_t>(
+        fnv1a64(std::string_view(reinterpret_cast<const char*>(ip.bytes.data()), ip.size()),
+                ip.v6 ? 1 : 0));
+  }
+};
+
 struct Holder {
-  std::string name;  // namespace/name
+  size_t kept;  // index into the kept Services
   SourceRef where;
 };
 
 // Keeps explicit ClusterIPs; drops Services whose address an earlier one holds.
 void claim_explicit(std::vector<Service>& services, OffsetPool& pool,
                     const std::vector<std::string>& files, std::vector<Diagnostic>& diagnostics) {
-  std::map<IpAddress, Holder> holders;
+  std::unordered_map<IpAddress, Holder, IpHash> holders;
   std::vector<Service> kept;
   kept.reserve(services.size());
   for (auto& service : services) {
-    const std::string name = service.namespace_name + "/" + service.name;
     const Holder* earlier = nullptr;
     IpAddress clash;
     for (const auto& ip : service.cluster_ips) {
@@ -100,14 +109,16 @@ void claim_explicit(std::vector<Service>& services, OffsetPool& pool,
       }
     }
     if (earlier != nullptr) {
+      const Service& holder = kept[earlier->kept];
       diagnostics.push_back(diagnostic_at(
           files, service.cluster_ip_where, Diagnostic::Severity::kError,
-          "clusterIP " + clash.to_string() + " of Service " + name + " is already used by " +
-              "Service " + earlier->name + " (" + source_text(files, earlier->where) + ")"));
+          "clusterIP " + clash.to_string() + " of Service " + service.namespace_name + "/" +
+              service.name + " is already used by " + "Service " + holder.namespace_name + "/" +
+              holder.name + " (" + source_text(files, earlier->where) + ")"));
       continue;
     }
     for (const auto& ip : service.cluster_ips) {
-      holders.emplace(ip, Holder{name, service.cluster_ip_where});
+      holders.emplace(ip, Holder{kept.size(), service.cluster_ip_where});
       if (ip.v6 == pool.prefix().base.v6 && !pool.prefix().contains(ip) && !service.synthesized) {
         diagnostics.push_back(
             diagnostic_at(files, service.cluster_ip_where, Diagnostic::Severity::kWarning,

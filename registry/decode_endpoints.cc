@@ -9,10 +9,10 @@ namespace {
 
 constexpr std::string_view kServiceNameLabel = "kubernetes.io/service-name";
 
-std::vector<EndpointPort> decode_endpoint_ports(const YAML::Node& parent, std::string_view path,
+std::vector<EndpointPort> decode_endpoint_ports(const YamlNode& parent, std::string_view path,
                                                 FieldReader& reader) {
   std::vector<EndpointPort> ports;
-  const YAML::Node list = FieldReader::child(parent, "ports");
+  const YamlNode list = FieldReader::child(parent, "ports");
   const std::string here = field_path(path, "ports");
   if (!FieldReader::present(list) || !reader.expect_sequence(list, here)) return ports;
   for (size_t i = 0; i < list.size(); ++i) {
@@ -31,8 +31,8 @@ std::vector<EndpointPort> decode_endpoint_ports(const YAML::Node& parent, std::s
   return ports;
 }
 
-std::string target_pod(const YAML::Node& item, std::string_view path, FieldReader& reader) {
-  const YAML::Node ref = FieldReader::child(item, "targetRef");
+std::string target_pod(const YamlNode& item, std::string_view path, FieldReader& reader) {
+  const YamlNode ref = FieldReader::child(item, "targetRef");
   if (!FieldReader::present(ref) || !reader.expect_map(ref, field_path(path, "targetRef"))) {
     return "";
   }
@@ -40,16 +40,16 @@ std::string target_pod(const YAML::Node& item, std::string_view path, FieldReade
   return reader.string(ref, "name", field_path(path, "targetRef")).value_or("");
 }
 
-std::vector<EndpointAddress> decode_addresses(const YAML::Node& subset, std::string_view key,
+std::vector<EndpointAddress> decode_addresses(const YamlNode& subset, std::string_view key,
                                               std::string_view path, FieldReader& reader) {
   std::vector<EndpointAddress> addresses;
-  const YAML::Node list = FieldReader::child(subset, key);
+  const YamlNode list = FieldReader::child(subset, key);
   const std::string here = field_path(path, key);
   if (!FieldReader::present(list) || !reader.expect_sequence(list, here)) return addresses;
   for (size_t i = 0; i < list.size(); ++i) {
     const std::string item_path = index_path(here, i);
     if (!reader.expect_map(list[i], item_path)) continue;
-    const YAML::Node ip_node = FieldReader::child(list[i], "ip");
+    const YamlNode ip_node = FieldReader::child(list[i], "ip");
     if (!FieldReader::present(ip_node)) {
       reader.error(list[i], item_path + ".ip is required");
       continue;
@@ -72,7 +72,7 @@ std::vector<EndpointAddress> decode_addresses(const YAML::Node& subset, std::str
 
 }  // namespace
 
-void decode_endpoints(const YAML::Node& object, FieldReader& reader, FileObjects& out) {
+void decode_endpoints(const YamlNode& object, FieldReader& reader, FileObjects& out) {
   const size_t errors_before = reader.errors();
   auto meta = decode_metadata(object, reader);
   if (!meta) return;
@@ -80,7 +80,7 @@ void decode_endpoints(const YAML::Node& object, FieldReader& reader, FileObjects
   endpoints.namespace_name = meta->namespace_name;
   endpoints.name = meta->name;
   endpoints.where = meta->where;
-  const YAML::Node list = FieldReader::child(object, "subsets");
+  const YamlNode list = FieldReader::child(object, "subsets");
   if (FieldReader::present(list) && reader.expect_sequence(list, "subsets")) {
     for (size_t i = 0; i < list.size(); ++i) {
       const std::string path = index_path("subsets", i);
@@ -96,7 +96,7 @@ void decode_endpoints(const YAML::Node& object, FieldReader& reader, FileObjects
   out.endpoint_objects.push_back(std::move(endpoints));
 }
 
-void decode_endpoint_slice(const YAML::Node& object, FieldReader& reader, FileObjects& out) {
+void decode_endpoint_slice(const YamlNode& object, FieldReader& reader, FileObjects& out) {
   const size_t errors_before = reader.errors();
   auto meta = decode_metadata(object, reader);
   if (!meta) return;
@@ -115,13 +115,13 @@ void decode_endpoint_slice(const YAML::Node& object, FieldReader& reader, FileOb
     reader.error(FieldReader::child(object, "addressType"),
                  "addressType must be IPv4, IPv6 or FQDN, not \"" + address_type + "\"");
   }
-  const YAML::Node list = FieldReader::child(object, "endpoints");
+  const YamlNode list = FieldReader::child(object, "endpoints");
   if (FieldReader::present(list) && reader.expect_sequence(list, "endpoints")) {
     for (size_t i = 0; i < list.size(); ++i) {
       const std::string path = index_path("endpoints", i);
       if (!reader.expect_map(list[i], path)) continue;
       EndpointSlice::Endpoint endpoint;
-      const YAML::Node addresses = FieldReader::child(list[i], "addresses");
+      const YamlNode addresses = FieldReader::child(list[i], "addresses");
       if (FieldReader::present(addresses) &&
           reader.expect_sequence(addresses, path + ".addresses")) {
         for (size_t j = 0; j < addresses.size() && address_type != "FQDN"; ++j) {
@@ -134,7 +134,7 @@ void decode_endpoint_slice(const YAML::Node& object, FieldReader& reader, FileOb
           }
         }
       }
-      const YAML::Node conditions = FieldReader::child(list[i], "conditions");
+      const YamlNode conditions = FieldReader::child(list[i], "conditions");
       if (FieldReader::present(conditions) && reader.expect_map(conditions, path + ".conditions")) {
         endpoint.ready = reader.boolean(conditions, "ready", path + ".conditions").value_or(true);
         endpoint.terminating =

@@ -3,11 +3,11 @@
 
 namespace clusterdns::registry {
 
-std::optional<ObjectMeta> decode_metadata(const YAML::Node& object, FieldReader& reader) {
+std::optional<ObjectMeta> decode_metadata(const YamlNode& object, FieldReader& reader) {
   const size_t errors_before = reader.errors();
   ObjectMeta meta;
   meta.where = reader.where(object);
-  const YAML::Node metadata = FieldReader::child(object, "metadata");
+  const YamlNode metadata = FieldReader::child(object, "metadata");
   if (!FieldReader::present(metadata)) {
     reader.error(object, "metadata.name is required");
     return std::nullopt;
@@ -34,7 +34,7 @@ std::optional<ObjectMeta> decode_metadata(const YAML::Node& object, FieldReader&
   return meta;
 }
 
-std::optional<IpAddress> decode_ip(const YAML::Node& node, std::string_view path,
+std::optional<IpAddress> decode_ip(const YamlNode& node, std::string_view path,
                                    FieldReader& reader) {
   if (node.IsScalar()) {
     if (auto ip = IpAddress::parse(node.Scalar())) return ip;
@@ -43,23 +43,23 @@ std::optional<IpAddress> decode_ip(const YAML::Node& node, std::string_view path
   return std::nullopt;
 }
 
-std::vector<ContainerPort> decode_container_ports(const YAML::Node& pod_spec, std::string_view path,
+std::vector<ContainerPort> decode_container_ports(const YamlNode& pod_spec, std::string_view path,
                                                   FieldReader& reader) {
   std::vector<ContainerPort> ports;
-  const YAML::Node containers = FieldReader::child(pod_spec, "containers");
+  const YamlNode containers = FieldReader::child(pod_spec, "containers");
   const std::string containers_path = field_path(path, "containers");
   if (!FieldReader::present(containers) || !reader.expect_sequence(containers, containers_path)) {
     return ports;
   }
   for (size_t i = 0; i < containers.size(); ++i) {
-    const YAML::Node container = containers[i];
+    const YamlNode container = containers[i];
     const std::string container_path = index_path(containers_path, i);
     if (!reader.expect_map(container, container_path)) continue;
-    const YAML::Node list = FieldReader::child(container, "ports");
+    const YamlNode list = FieldReader::child(container, "ports");
     const std::string ports_path = field_path(container_path, "ports");
     if (!FieldReader::present(list) || !reader.expect_sequence(list, ports_path)) continue;
     for (size_t j = 0; j < list.size(); ++j) {
-      const YAML::Node item = list[j];
+      const YamlNode item = list[j];
       const std::string item_path = index_path(ports_path, j);
       if (!reader.expect_map(item, item_path)) continue;
       ContainerPort port;

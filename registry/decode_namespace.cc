@@ -3,7 +3,7 @@
 
 namespace clusterdns::registry {
 
-void decode_namespace(const YAML::Node& object, FieldReader& reader, FileObjects& out) {
+void decode_namespace(const YamlNode& object, FieldReader& reader, FileObjects& out) {
   auto meta = decode_metadata(object, reader);
   if (!meta) return;
   if (!is_dns1123_label(meta->name)) {

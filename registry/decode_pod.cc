@@ -17,7 +17,7 @@ std::optional<PodPhase> parse_phase(const std::string& text) {
   return std::nullopt;
 }
 
-void decode_label_field(const YAML::Node& spec, const char* key, std::string& into,
+void decode_label_field(const YamlNode& spec, const char* key, std::string& into,
                         FieldReader& reader) {
   auto value = reader.string(spec, key, "spec");
   if (!value) return;
@@ -31,24 +31,24 @@ void decode_label_field(const YAML::Node& spec, const char* key, std::string& in
   into = *value;
 }
 
-void decode_spec(const YAML::Node& object, Pod& pod, FieldReader& reader) {
-  const YAML::Node spec = FieldReader::child(object, "spec");
+void decode_spec(const YamlNode& object, Pod& pod, FieldReader& reader) {
+  const YamlNode spec = FieldReader::child(object, "spec");
   if (!FieldReader::present(spec) || !reader.expect_map(spec, "spec")) return;
   decode_label_field(spec, "hostname", pod.hostname, reader);
   decode_label_field(spec, "subdomain", pod.subdomain, reader);
   if (auto node = reader.string(spec, "nodeName", "spec")) pod.node_name = *node;
   pod.ports = decode_container_ports(spec, "spec", reader);
-  const YAML::Node containers = FieldReader::child(spec, "containers");
+  const YamlNode containers = FieldReader::child(spec, "containers");
   if (containers.IsSequence()) pod.containers = static_cast<uint16_t>(containers.size());
 }
 
-void decode_pod_ips(const YAML::Node& status, Pod& pod, FieldReader& reader) {
-  const YAML::Node list = FieldReader::child(status, "podIPs");
+void decode_pod_ips(const YamlNode& status, Pod& pod, FieldReader& reader) {
+  const YamlNode list = FieldReader::child(status, "podIPs");
   if (FieldReader::present(list) && reader.expect_sequence(list, "status.podIPs")) {
     for (size_t i = 0; i < list.size(); ++i) {
       const std::string path = index_path("status.podIPs", i);
       if (!reader.expect_map(list[i], path)) continue;
-      const YAML::Node ip_node = FieldReader::child(list[i], "ip");
+      const YamlNode ip_node = FieldReader::child(list[i], "ip");
       if (!FieldReader::present(ip_node)) {
         reader.error(list[i], path + ".ip is required");
         continue;
@@ -56,7 +56,7 @@ void decode_pod_ips(const YAML::Node& status, Pod& pod, FieldReader& reader) {
       if (auto ip = decode_ip(ip_node, path + ".ip", reader)) pod.ips.push_back(*ip);
     }
   }
-  const YAML::Node single = FieldReader::child(status, "podIP");
+  const YamlNode single = FieldReader::child(status, "podIP");
   if (!FieldReader::present(single)) return;
   auto ip = decode_ip(single, "status.podIP", reader);
   if (!ip) return;
@@ -68,8 +68,8 @@ void decode_pod_ips(const YAML::Node& status, Pod& pod, FieldReader& reader) {
   }
 }
 
-void decode_conditions(const YAML::Node& status, Pod& pod, FieldReader& reader) {
-  const YAML::Node list = FieldReader::child(status, "conditions");
+void decode_conditions(const YamlNode& status, Pod& pod, FieldReader& reader) {
+  const YamlNode list = FieldReader::child(status, "conditions");
   if (!FieldReader::present(list) || !reader.expect_sequence(list, "status.conditions")) return;
   for (size_t i = 0; i < list.size(); ++i) {
     const std::string path = index_path("status.conditions", i);
@@ -80,8 +80,8 @@ void decode_conditions(const YAML::Node& status, Pod& pod, FieldReader& reader) 
   }
 }
 
-void decode_container_statuses(const YAML::Node& status, Pod& pod, FieldReader& reader) {
-  const YAML::Node list = FieldReader::child(status, "containerStatuses");
+void decode_container_statuses(const YamlNode& status, Pod& pod, FieldReader& reader) {
+  const YamlNode list = FieldReader::child(status, "containerStatuses");
   if (!FieldReader::present(list)) {
     if (pod.ready) pod.ready_containers = pod.containers;
     return;
@@ -97,8 +97,8 @@ void decode_container_statuses(const YAML::Node& status, Pod& pod, FieldReader& 
   pod.restarts = static_cast<int32_t>(std::min<int64_t>(restarts, INT32_MAX));
 }
 
-void decode_status(const YAML::Node& object, Pod& pod, FieldReader& reader) {
-  const YAML::Node status = FieldReader::child(object, "status");
+void decode_status(const YamlNode& object, Pod& pod, FieldReader& reader) {
+  const YamlNode status = FieldReader::child(object, "status");
   if (!FieldReader::present(status) || !reader.expect_map(status, "status")) return;
   if (auto phase = reader.string(status, "phase", "status")) {
     if (auto parsed = parse_phase(*phase)) {
@@ -116,7 +116,7 @@ void decode_status(const YAML::Node& object, Pod& pod, FieldReader& reader) {
 
 }  // namespace
 
-void decode_pod(const YAML::Node& object, FieldReader& reader, FileObjects& out) {
+void decode_pod(const YamlNode& object, FieldReader& reader, FileObjects& out) {
   const size_t errors_before = reader.errors();
   auto meta = decode_metadata(object, reader);
   if (!meta) return;

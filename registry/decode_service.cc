@@ -27,9 +27,9 @@ IpFamily family_of(const IpAddress& ip) {
 }
 
 // targetPort is an IntOrString: a number 1-65535, or a container port name.
-void decode_target_port(const YAML::Node& item, const std::string& path, ServicePort& port,
+void decode_target_port(const YamlNode& item, const std::string& path, ServicePort& port,
                         FieldReader& reader) {
-  const YAML::Node node = FieldReader::child(item, "targetPort");
+  const YamlNode node = FieldReader::child(item, "targetPort");
   if (!FieldReader::present(node)) {
     port.target_port = port.port;  // default: targetPort = port
     return;
@@ -42,7 +42,7 @@ void decode_target_port(const YAML::Node& item, const std::string& path, Service
   const std::string& text = node.Scalar();
   int64_t number = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
-  if (node.Tag() != "!" && error == std::errc() && end == text.data() + text.size()) {
+  if (!node.IsQuoted() && error == std::errc() && end == text.data() + text.size()) {
     if (number < 1 || number > 65535) {
       reader.error(node,
                    here + " must be an integer between 1 and 65535, not " + describe_value(node));
@@ -60,8 +60,8 @@ void decode_target_port(const YAML::Node& item, const std::string& path, Service
   port.target_port_name = text;
 }
 
-void decode_ports(const YAML::Node& spec, Service& service, FieldReader& reader) {
-  const YAML::Node list = FieldReader::child(spec, "ports");
+void decode_ports(const YamlNode& spec, Service& service, FieldReader& reader) {
+  const YamlNode list = FieldReader::child(spec, "ports");
   if (!FieldReader::present(list)) {
     if (!service.headless && service.type != ServiceType::kExternalName) {
       reader.error(spec,
@@ -74,7 +74,7 @@ void decode_ports(const YAML::Node& spec, Service& service, FieldReader& reader)
   std::set<std::string> names;
   std::set<std::pair<uint16_t, Protocol>> numbers;
   for (size_t i = 0; i < list.size(); ++i) {
-    const YAML::Node item = list[i];
+    const YamlNode item = list[i];
     const std::string path = index_path("spec.ports", i);
     if (!reader.expect_map(item, path)) continue;
     ServicePort port;
@@ -104,7 +104,7 @@ void decode_ports(const YAML::Node& spec, Service& service, FieldReader& reader)
     }
     decode_target_port(item, path, port, reader);
     if (auto node_port = reader.port(item, "nodePort", path)) {
-      const YAML::Node node = FieldReader::child(item, "nodePort");
+      const YamlNode node = FieldReader::child(item, "nodePort");
       if (service.type != ServiceType::kNodePort && service.type != ServiceType::kLoadBalancer) {
         reader.error(node, path +
                                ".nodePort may only be set on NodePort and LoadBalancer "
@@ -120,11 +120,11 @@ void decode_ports(const YAML::Node& spec, Service& service, FieldReader& reader)
 }
 
 // clusterIP / clusterIPs / ipFamilies / ipFamilyPolicy.
-void decode_cluster_ips(const YAML::Node& spec, Service& service, FieldReader& reader) {
-  const YAML::Node single = FieldReader::child(spec, "clusterIP");
-  const YAML::Node list = FieldReader::child(spec, "clusterIPs");
+void decode_cluster_ips(const YamlNode& spec, Service& service, FieldReader& reader) {
+  const YamlNode single = FieldReader::child(spec, "clusterIP");
+  const YamlNode list = FieldReader::child(spec, "clusterIPs");
   std::vector<std::string> texts;
-  std::vector<YAML::Node> nodes;
+  std::vector<YamlNode> nodes;
   if (FieldReader::present(list) && reader.expect_sequence(list, "spec.clusterIPs")) {
     for (size_t i = 0; i < list.size(); ++i) {
       if (!list[i].IsScalar()) {
@@ -171,7 +171,7 @@ void decode_cluster_ips(const YAML::Node& spec, Service& service, FieldReader& r
   }
 }
 
-void decode_ip_families(const YAML::Node& spec, Service& service, FieldReader& reader) {
+void decode_ip_families(const YamlNode& spec, Service& service, FieldReader& reader) {
   if (auto policy = reader.string(spec, "ipFamilyPolicy", "spec")) {
     if (*policy == "PreferDualStack" || *policy == "RequireDualStack") {
       service.prefer_dual_stack = true;
@@ -182,7 +182,7 @@ void decode_ip_families(const YAML::Node& spec, Service& service, FieldReader& r
                        *policy + "\"");
     }
   }
-  const YAML::Node list = FieldReader::child(spec, "ipFamilies");
+  const YamlNode list = FieldReader::child(spec, "ipFamilies");
   if (FieldReader::present(list) && reader.expect_sequence(list, "spec.ipFamilies")) {
     for (size_t i = 0; i < list.size(); ++i) {
       const std::string text = list[i].IsScalar() ? list[i].Scalar() : "";
@@ -210,7 +210,7 @@ void decode_ip_families(const YAML::Node& spec, Service& service, FieldReader& r
   }
 }
 
-void decode_external(const YAML::Node& spec, Service& service, FieldReader& reader) {
+void decode_external(const YamlNode& spec, Service& service, FieldReader& reader) {
   if (auto name = reader.string(spec, "externalName", "spec")) service.external_name = *name;
   if (service.type == ServiceType::kExternalName) {
     std::string name = service.external_name;
@@ -225,7 +225,7 @@ void decode_external(const YAML::Node& spec, Service& service, FieldReader& read
     service.cluster_ips.clear();
     service.headless = false;
   }
-  const YAML::Node ips = FieldReader::child(spec, "externalIPs");
+  const YamlNode ips = FieldReader::child(spec, "externalIPs");
   if (FieldReader::present(ips) && reader.expect_sequence(ips, "spec.externalIPs")) {
     for (size_t i = 0; i < ips.size(); ++i) {
       if (auto ip = decode_ip(ips[i], index_path("spec.externalIPs", i), reader)) {
@@ -237,7 +237,7 @@ void decode_external(const YAML::Node& spec, Service& service, FieldReader& read
 
 }  // namespace
 
-void decode_service(const YAML::Node& object, FieldReader& reader, FileObjects& out) {
+void decode_service(const YamlNode& object, FieldReader& reader, FileObjects& out) {
   const size_t errors_before = reader.errors();
   auto meta = decode_metadata(object, reader);
   if (!meta) return;
@@ -251,7 +251,7 @@ void decode_service(const YAML::Node& object, FieldReader& reader, FileObjects& 
   service.name = meta->name;
   service.labels = meta->labels;
   service.where = meta->where;
-  const YAML::Node spec = FieldReader::child(object, "spec");
+  const YamlNode spec = FieldReader::child(object, "spec");
   if (!FieldReader::present(spec)) {
     reader.error(object, "spec is required for a Service");
     return;

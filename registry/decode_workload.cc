@@ -16,8 +16,8 @@ std::optional<LabelSelectorRequirement::Operator> parse_operator(const std::stri
   return std::nullopt;
 }
 
-void decode_expressions(const YAML::Node& selector, LabelSelector& into, FieldReader& reader) {
-  const YAML::Node list = FieldReader::child(selector, "matchExpressions");
+void decode_expressions(const YamlNode& selector, LabelSelector& into, FieldReader& reader) {
+  const YamlNode list = FieldReader::child(selector, "matchExpressions");
   const std::string here = "spec.selector.matchExpressions";
   if (!FieldReader::present(list) || !reader.expect_sequence(list, here)) return;
   for (size_t i = 0; i < list.size(); ++i) {
@@ -33,7 +33,7 @@ void decode_expressions(const YAML::Node& selector, LabelSelector& into, FieldRe
       reader.error(list[i], path + ".operator must be In, NotIn, Exists or DoesNotExist, not \"" +
                                 op_text + "\"");
     }
-    const YAML::Node values = FieldReader::child(list[i], "values");
+    const YamlNode values = FieldReader::child(list[i], "values");
     if (FieldReader::present(values) && reader.expect_sequence(values, path + ".values")) {
       for (const auto& value : values) {
         if (value.IsScalar()) requirement.values.push_back(value.Scalar());
@@ -43,8 +43,8 @@ void decode_expressions(const YAML::Node& selector, LabelSelector& into, FieldRe
   }
 }
 
-void decode_selector(const YAML::Node& spec, Workload& workload, FieldReader& reader) {
-  const YAML::Node selector = FieldReader::child(spec, "selector");
+void decode_selector(const YamlNode& spec, Workload& workload, FieldReader& reader) {
+  const YamlNode selector = FieldReader::child(spec, "selector");
   if (!FieldReader::present(selector)) {
     reader.error(spec, "spec.selector is required");
     return;
@@ -59,19 +59,19 @@ void decode_selector(const YAML::Node& spec, Workload& workload, FieldReader& re
   }
 }
 
-void decode_template(const YAML::Node& spec, Workload& workload, FieldReader& reader) {
-  const YAML::Node pod_template = FieldReader::child(spec, "template");
+void decode_template(const YamlNode& spec, Workload& workload, FieldReader& reader) {
+  const YamlNode pod_template = FieldReader::child(spec, "template");
   if (!FieldReader::present(pod_template)) {
     reader.error(spec, "spec.template is required");
     return;
   }
   if (!reader.expect_map(pod_template, "spec.template")) return;
-  const YAML::Node metadata = FieldReader::child(pod_template, "metadata");
+  const YamlNode metadata = FieldReader::child(pod_template, "metadata");
   if (FieldReader::present(metadata) && reader.expect_map(metadata, "spec.template.metadata")) {
     workload.template_labels =
         reader.string_map(metadata, "labels", "spec.template.metadata").value_or(Labels{});
   }
-  const YAML::Node pod_spec = FieldReader::child(pod_template, "spec");
+  const YamlNode pod_spec = FieldReader::child(pod_template, "spec");
   if (!FieldReader::present(pod_spec) || !reader.expect_map(pod_spec, "spec.template.spec")) {
     return;
   }
@@ -84,7 +84,7 @@ void decode_template(const YAML::Node& spec, Workload& workload, FieldReader& re
 
 }  // namespace
 
-void decode_workload(const YAML::Node& object, WorkloadKind kind, FieldReader& reader,
+void decode_workload(const YamlNode& object, WorkloadKind kind, FieldReader& reader,
                      FileObjects& out) {
   const size_t errors_before = reader.errors();
   auto meta = decode_metadata(object, reader);
@@ -99,7 +99,7 @@ void decode_workload(const YAML::Node& object, WorkloadKind kind, FieldReader& r
   workload.namespace_name = meta->namespace_name;
   workload.name = meta->name;
   workload.where = meta->where;
-  const YAML::Node spec = FieldReader::child(object, "spec");
+  const YamlNode spec = FieldReader::child(object, "spec");
   if (!FieldReader::present(spec)) {
     reader.error(object, "spec is required");
     return;

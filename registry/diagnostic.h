@@ -17,6 +17,7 @@ struct Diagnostic {
 
   // "FILE:LINE:COL: error: message" (or "FILE: error: ..." without a position).
   std::string format() const;
+  friend bool operator==(const Diagnostic&, const Diagnostic&) = default;
 };
 
 bool has_errors(const std::vector<Diagnostic>& diagnostics);

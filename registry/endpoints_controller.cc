@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <span>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 
@@ -123,10 +125,10 @@ void add_pod(const Service& service, const Pod& pod, SubsetPacker& packer) {
 // carry its first label, so 10k Services over 40k pods stay linear.
 class PodIndex {
  public:
-  explicit PodIndex(const std::vector<Pod>& pods) {
-    for (const auto& pod : pods) {
-      for (const auto& [key, value] : pod.labels)
-        by_label_[make_key(pod.namespace_name, key, value)].push_back(&pod);
+  explicit PodIndex(const std::vector<const Pod*>& pods) {
+    for (const Pod* pod : pods) {
+      for (const auto& [key, value] : pod->labels)
+        by_label_[make_key(pod->namespace_name, key, value)].push_back(pod);
     }
   }
   std::vector<const Pod*> select(const Service& service) const {
@@ -200,29 +202,100 @@ Endpoints endpoints_from_slices(const Service& service,
   return endpoints;
 }
 
-std::vector<Endpoints> derive_all_endpoints(const ClusterState& state) {
-  const PodIndex index(state.pods);
-  std::map<std::pair<std::string_view, std::string_view>, std::vector<const EndpointSlice*>> slices;
-  for (const auto& slice : state.endpoint_slices) {
-    slices[{slice.namespace_name, slice.service_name}].push_back(&slice);
+namespace {
+
+// The objects of one namespace in a vector sorted by (namespace, name).
+template <class T>
+std::span<const T> in_namespace(const std::vector<T>& items, std::string_view ns) {
+  const auto begin =
+      std::lower_bound(items.begin(), items.end(), ns, [](const T& item, std::string_view name) {
+        return std::string_view(item.namespace_name) < name;
+      });
+  auto end = begin;
+  while (end != items.end() && end->namespace_name == ns) ++end;
+  return {begin, end};
+}
+
+template <class T>
+bool same(std::span<const T> a, std::span<const T> b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end());
+}
+
+// Endpoints of the Services in `services` (one namespace), in their order.
+void derive_services(std::span<const Service> services, const PodIndex& index,
+                     const ClusterState& state, std::vector<Endpoints>& all) {
+  if (services.empty()) return;
+  const std::string_view ns = services.front().namespace_name;
+  std::map<std::string_view, std::vector<const EndpointSlice*>> slices;
+  for (const auto& slice : in_namespace(state.endpoint_slices, ns)) {
+    slices[slice.service_name].push_back(&slice);
   }
-  std::map<std::pair<std::string_view, std::string_view>, const Endpoints*> objects;
-  for (const auto& object : state.endpoint_objects) {
-    objects[{object.namespace_name, object.name}] = &object;
+  std::map<std::string_view, const Endpoints*> objects;
+  for (const auto& object : in_namespace(state.endpoint_objects, ns)) {
+    objects[object.name] = &object;
   }
-  std::vector<Endpoints> all;
-  for (const auto& service : state.services) {
+  for (const auto& service : services) {
     if (service.type == ServiceType::kExternalName) continue;
     if (service.selector && !service.selector->empty()) {
       all.push_back(derive_endpoints(service, index.select(service)));
-    } else if (auto it = slices.find({service.namespace_name, service.name}); it != slices.end()) {
+    } else if (auto it = slices.find(service.name); it != slices.end()) {
       all.push_back(endpoints_from_slices(service, it->second));
-    } else if (auto object = objects.find({service.namespace_name, service.name});
-               object != objects.end()) {
+    } else if (auto object = objects.find(service.name); object != objects.end()) {
       all.push_back(*object->second);
     }
   }
+}
+
+std::vector<Endpoints> derive(const ClusterState& state, const ClusterState* previous) {
+  std::vector<Endpoints> all;
+  all.reserve(state.services.size());
+  std::vector<std::span<const Service>> to_derive;
+  for (size_t i = 0; i < state.services.size();) {
+    const std::string_view ns = state.services[i].namespace_name;
+    size_t end = i;
+    while (end < state.services.size() && state.services[end].namespace_name == ns) ++end;
+    const std::span<const Service> services(state.services.data() + i, end - i);
+    i = end;
+    if (previous != nullptr && same(services, in_namespace(previous->services, ns)) &&
+        same(in_namespace(state.pods, ns), in_namespace(previous->pods, ns)) &&
+        same(in_namespace(state.endpoint_slices, ns),
+             in_namespace(previous->endpoint_slices, ns)) &&
+        same(in_namespace(state.endpoint_objects, ns),
+             in_namespace(previous->endpoint_objects, ns))) {
+      const auto reused = in_namespace(previous->endpoints, ns);
+      all.insert(all.end(), reused.begin(), reused.end());
+      continue;
+    }
+    to_derive.push_back(services);
+  }
+  if (to_derive.empty()) return all;
+  std::vector<const Pod*> pods;
+  for (const auto& services : to_derive) {
+    for (const auto& pod : in_namespace(state.pods, services.front().namespace_name)) {
+      pods.push_back(&pod);
+    }
+  }
+  // Only the pods of re-derived namespaces are indexed: indexing is a good part of the cost.
+  const PodIndex index(pods);
+  const bool reused_any = !all.empty();
+  for (const auto& services : to_derive) derive_services(services, index, state, all);
+  if (!reused_any) return all;
+  // Reused and derived namespaces were appended in two passes: back to (namespace, name).
+  std::stable_sort(all.begin(), all.end(), [](const Endpoints& a, const Endpoints& b) {
+    return std::tie(a.namespace_name, a.name) < std::tie(b.namespace_name, b.name);
+  });
   return all;
+}
+
+}  // namespace
+
+std::vector<Endpoints> derive_all_endpoints(const ClusterState& state) {
+  return derive(state, nullptr);
+}
+
+std::vector<Endpoints> derive_all_endpoints(const ClusterState& state,
+                                            const ClusterState& previous) {
+  return derive(state, &previous);
 }
 
 }  // namespace clusterdns::registry

@@ -23,4 +23,11 @@ Endpoints endpoints_from_slices(const Service& service,
 // Sorted by (namespace, name). state.services and state.pods must be sorted.
 std::vector<Endpoints> derive_all_endpoints(const ClusterState& state);
 
+// The same, reusing `previous` (a state assembled before, with its endpoints) for every
+// namespace whose Services, Pods, EndpointSlices and Endpoints objects are all equal
+// in both states: a namespace's endpoints depend on nothing else, so the result equals
+// derive_all_endpoints(state). A one-pod change re-derives one namespace (issue 6).
+std::vector<Endpoints> derive_all_endpoints(const ClusterState& state,
+                                            const ClusterState& previous);
+
 }  // namespace clusterdns::registry

@@ -156,7 +156,8 @@ std::optional<FileCache::ParseJob> FileCache::examine(const std::string& path, E
     accept(path, entry, std::move(nothing), changes);
     return std::nullopt;
   }
-  return ParseJob{&path, &entry, std::move(read.text), second_look};
+  const FileObjects* previous = entry.objects ? &*entry.objects : nullptr;
+  return ParseJob{&path, &entry, previous, std::move(read.text), second_look};
 }
 
 std::vector<FileObjects> FileCache::parse_all(const std::vector<ParseJob>& jobs) const {
@@ -173,7 +174,7 @@ std::vector<FileObjects> FileCache::parse_all(const std::vector<ParseJob>& jobs)
   std::atomic<size_t> next{0};
   const auto work = [&] {
     for (size_t i = next++; i < jobs.size(); i = next++) {
-      parsed[i] = parse_guarded(*jobs[i].path, jobs[i].text);
+      parsed[i] = parse_guarded(jobs[i]);
     }
   };
   std::vector<std::thread> helpers;
@@ -211,11 +212,12 @@ void FileCache::conclude(ParseJob& job, FileObjects parsed, RefreshMode mode,
   keep_previous(path, entry, hash, std::move(problems), changes);
 }
 
-FileObjects FileCache::parse_guarded(const std::string& path, std::string_view text) const {
+FileObjects FileCache::parse_guarded(const ParseJob& job) const {
+  const std::string& path = *job.path;
   // The loader reports problems as diagnostics; anything thrown anyway (out of memory,
   // a parser bug) must not leave this cache half updated.
   try {
-    return parse_(path, text);
+    return parse_(path, job.text, job.previous);
   } catch (const std::exception& e) {
     FileObjects failed;
     failed.path = path;
@@ -287,6 +289,15 @@ std::vector<FileObjects> FileCache::objects() const {
   all.reserve(entries_.size());
   for (const auto& [path, entry] : entries_) {
     if (entry.objects) all.push_back(*entry.objects);
+  }
+  return all;
+}
+
+std::vector<const FileObjects*> FileCache::object_pointers() const {
+  std::vector<const FileObjects*> all;
+  all.reserve(entries_.size());
+  for (const auto& [path, entry] : entries_) {
+    if (entry.objects) all.push_back(&*entry.objects);
   }
   return all;
 }

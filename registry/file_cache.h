@@ -30,7 +30,10 @@ namespace clusterdns::registry {
 
 // parse_manifest_text in production; tests inject fakes. Called from several threads
 // at once when many files are parsed together (the first load): must be thread-safe.
-using ManifestParser = std::function<FileObjects(const std::string& path, std::string_view text)>;
+// `previous`: the file's current objects (null for a new file), which the parser may
+// reuse for unchanged documents.
+using ManifestParser = std::function<FileObjects(const std::string& path, std::string_view text,
+                                                 const FileObjects* previous)>;
 
 enum class RefreshMode : uint8_t {
   // The first load: nothing to fall back to, so a file with errors contributes the
@@ -72,6 +75,9 @@ class FileCache {
 
   // The current objects of every file, sorted by path, as assemble_cluster takes them.
   std::vector<FileObjects> objects() const;
+  // The same without copying: pointers into the cache, valid until the next refresh or
+  // reject_change.
+  std::vector<const FileObjects*> object_pointers() const;
 
   // Undoes the last refresh's change of `path` (an added or changed file) because it
   // clashes with another file (a duplicate ClusterIP): the file goes back to its
@@ -101,6 +107,7 @@ class FileCache {
   struct ParseJob {
     const std::string* path;
     Entry* entry;
+    const FileObjects* previous;  // entry->objects before this refresh, if any
     std::string text;
     bool second_look;  // failed before with this very content
   };
@@ -111,7 +118,7 @@ class FileCache {
   // Parses on several threads when there is much to parse.
   std::vector<FileObjects> parse_all(const std::vector<ParseJob>& jobs) const;
   void conclude(ParseJob& job, FileObjects parsed, RefreshMode mode, FileChanges& changes);
-  FileObjects parse_guarded(const std::string& path, std::string_view text) const;
+  FileObjects parse_guarded(const ParseJob& job) const;
   static void wait_for_second_look(Entry& entry, uint64_t hash, FileChanges& changes);
   void accept(const std::string& path, Entry& entry, FileObjects objects, FileChanges& changes);
   void keep_previous(const std::string& path, Entry& entry, uint64_t problem,

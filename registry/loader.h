@@ -5,6 +5,7 @@
 //   assemble_cluster:    all files' objects → defaulted, validated state + endpoints.
 
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,19 @@
 #include "registry/options.h"
 
 namespace clusterdns::registry {
+
+// One "---" document of a manifest file as last parsed: what it added to its
+// FileObjects, so an unchanged document need not be parsed again (issue 6: the
+// generator, like many repositories, keeps a whole namespace in one file).
+struct ParsedDocument {
+  uint64_t hash = 0;        // of the document's text
+  uint64_t size = 0;        // of the document's text
+  uint32_t first_line = 0;  // lines before it in the file
+  // How many of each it appended, in FileObjects order.
+  uint32_t namespaces = 0, services = 0, pods = 0, endpoint_objects = 0, endpoint_slices = 0,
+           workloads = 0, diagnostics = 0;
+  friend bool operator==(const ParsedDocument&, const ParsedDocument&) = default;
+};
 
 // The objects of one manifest file, before cross-file rules are applied.
 struct FileObjects {
@@ -23,7 +37,9 @@ struct FileObjects {
   std::vector<Endpoints> endpoint_objects;
   std::vector<EndpointSlice> endpoint_slices;
   std::vector<Workload> workloads;
-  std::vector<Diagnostic> diagnostics;  // this file's own problems
+  std::vector<Diagnostic> diagnostics;    // this file's own problems
+  std::vector<ParsedDocument> documents;  // in file order; empty for JSON
+  friend bool operator==(const FileObjects&, const FileObjects&) = default;
 };
 
 // Every manifest file under dir (recursively, *.yaml|*.yml|*.json, skipping names
@@ -32,17 +48,30 @@ std::vector<std::filesystem::path> list_manifest_files(const std::filesystem::pa
 
 // Parses one file's text. `path` is used for diagnostics only. SourceRef::file of
 // the returned objects is 0; assemble_cluster renumbers.
-FileObjects parse_manifest_text(std::string path, std::string_view text);
+// `previous`: this file's objects from an earlier parse (same path): documents whose text
+// is unchanged are copied from it instead of parsed. The result is the same either way.
+FileObjects parse_manifest_text(std::string path, std::string_view text,
+                                const FileObjects* previous = nullptr);
 FileObjects parse_manifest_file(const std::filesystem::path& file);
 
 struct LoadResult {
   ClusterState state;
   std::vector<Diagnostic> diagnostics;  // sorted by file, line, column
+  friend bool operator==(const LoadResult&, const LoadResult&) = default;
 };
 
 // Cross-file rules: duplicates, namespace defaults, ClusterIP allocation, the
 // synthesized default/kubernetes Service, simulated pods, endpoints derivation.
-LoadResult assemble_cluster(std::vector<FileObjects> files, const ClusterOptions& options);
+// `files` in any order (they are taken by path); they are only read, never copied
+// whole: the watcher re-assembles its cached files on every change (issue 6).
+// `previous`, when given, is a state assembled before (with the same options): the
+// endpoints of namespaces whose objects did not change are taken from it. The result is
+// the same as without it.
+LoadResult assemble_cluster(std::span<const FileObjects* const> files,
+                            const ClusterOptions& options, const ClusterState* previous = nullptr);
+LoadResult assemble_cluster(const std::vector<FileObjects>& files, const ClusterOptions& options);
+// The same, moving the objects out of `files` instead of copying them.
+LoadResult assemble_cluster(std::vector<FileObjects>&& files, const ClusterOptions& options);
 
 // list + parse + assemble.
 LoadResult load_manifests(const std::filesystem::path& dir, const ClusterOptions& options);

@@ -1,14 +1,20 @@
 // One manifest file → FileObjects. Multi-document YAML is parsed one document at a
 // time, so a syntax error in one document does not hide the documents around it.
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/exceptions.h>
 
 #include <algorithm>
+#include <array>
 #include <fstream>
+#include <istream>
 #include <set>
 #include <sstream>
+#include <streambuf>
+#include <unordered_map>
 
 #include "registry/decode.h"
 #include "registry/loader.h"
+#include "registry/stable_hash.h"
 
 namespace clusterdns::registry {
 
@@ -49,6 +55,15 @@ std::vector<DocumentText> split_documents(std::string_view text) {
   return documents;
 }
 
+// Reads a string_view in place: the text need not be copied into a stringstream.
+class ViewBuffer : public std::streambuf {
+ public:
+  explicit ViewBuffer(std::string_view text) {
+    char* begin = const_cast<char*>(text.data());  // only ever read
+    setg(begin, begin, begin + text.size());
+  }
+};
+
 bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
@@ -57,15 +72,15 @@ bool is_manifest_name(const std::string& name) {
   return ends_with(name, ".yaml") || ends_with(name, ".yml") || ends_with(name, ".json");
 }
 
-void decode_object(const YAML::Node& object, FieldReader& reader, FileObjects& out, bool in_list);
+void decode_object(const YamlNode& object, FieldReader& reader, FileObjects& out, bool in_list);
 
-void decode_list(const YAML::Node& object, FieldReader& reader, FileObjects& out) {
-  const YAML::Node items = FieldReader::child(object, "items");
+void decode_list(const YamlNode& object, FieldReader& reader, FileObjects& out) {
+  const YamlNode items = FieldReader::child(object, "items");
   if (!FieldReader::present(items) || !reader.expect_sequence(items, "items")) return;
   for (const auto& item : items) decode_object(item, reader, out, true);
 }
 
-void decode_object(const YAML::Node& object, FieldReader& reader, FileObjects& out, bool in_list) {
+void decode_object(const YamlNode& object, FieldReader& reader, FileObjects& out, bool in_list) {
   if (!object.IsDefined() || object.IsNull()) return;  // empty document
   if (!object.IsMap()) {
     reader.error(object, "a manifest must be a map with apiVersion, kind and metadata, not " +
@@ -99,11 +114,13 @@ void decode_object(const YAML::Node& object, FieldReader& reader, FileObjects& o
 }
 
 void parse_document_text(std::string_view text, uint32_t line_offset, FieldReader& reader,
-                         FileObjects& out, std::vector<Diagnostic>& diagnostics) {
-  std::vector<YAML::Node> documents;
+                         FileObjects& out, std::vector<Diagnostic>& diagnostics, YamlTree& tree) {
+  // Every document of the text is parsed before any is decoded, as YAML::LoadAll did: a
+  // syntax error drops the whole text.
   try {
-    std::istringstream stream{std::string(text)};
-    documents = YAML::LoadAll(stream);
+    ViewBuffer buffer(text);
+    std::istream stream(&buffer);
+    tree.load_all(stream);
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp's depth guard reports "bad file"; say what is wrong.
     diagnostics.push_back(Diagnostic{Diagnostic::Severity::kError, out.path,
@@ -118,7 +135,7 @@ void parse_document_text(std::string_view text, uint32_t line_offset, FieldReade
                                      "invalid YAML: " + e.msg});
     return;
   }
-  for (const auto& document : documents) {
+  for (const auto& document : tree.roots()) {
     try {
       decode_object(document, reader, out, false);
     } catch (const YAML::Exception& e) {  // defensive: decoders avoid throwing conversions
@@ -152,6 +169,93 @@ void list_directory(const fs::path& dir, int depth, std::set<fs::path>& visited,
   }
 }
 
+using Counts = std::array<uint32_t, 7>;
+
+Counts counts_of(const FileObjects& file) {
+  return {static_cast<uint32_t>(file.namespaces.size()),
+          static_cast<uint32_t>(file.services.size()),
+          static_cast<uint32_t>(file.pods.size()),
+          static_cast<uint32_t>(file.endpoint_objects.size()),
+          static_cast<uint32_t>(file.endpoint_slices.size()),
+          static_cast<uint32_t>(file.workloads.size()),
+          static_cast<uint32_t>(file.diagnostics.size())};
+}
+
+void shift(SourceRef& where, int64_t lines) {
+  if (where.line != 0) where.line = static_cast<uint32_t>(where.line + lines);
+}
+template <class T>
+void shift(T& item, int64_t lines) {
+  shift(item.where, lines);
+}
+void shift(Service& service, int64_t lines) {
+  shift(service.where, lines);
+  shift(service.cluster_ip_where, lines);
+  for (auto& port : service.ports) shift(port.where, lines);
+}
+void shift(Diagnostic& diagnostic, int64_t lines) {
+  if (diagnostic.line != 0) diagnostic.line = static_cast<uint32_t>(diagnostic.line + lines);
+}
+
+// Appends items [from, from + count) of `source` to `into`, moved by `lines` lines.
+template <class T>
+void append_shifted(const std::vector<T>& source, size_t from, uint32_t count, int64_t lines,
+                    std::vector<T>& into) {
+  for (size_t i = from; i < from + count; ++i) shift(into.emplace_back(source[i]), lines);
+}
+
+// The documents of an earlier parse of the same file, by text hash.
+class PreviousDocuments {
+ public:
+  explicit PreviousDocuments(const FileObjects* previous) : previous_(previous) {
+    if (previous == nullptr) return;
+    Counts start{};
+    for (const auto& document : previous->documents) {
+      offsets_.emplace(document.hash, Place{&document, start});
+      start[0] += document.namespaces;
+      start[1] += document.services;
+      start[2] += document.pods;
+      start[3] += document.endpoint_objects;
+      start[4] += document.endpoint_slices;
+      start[5] += document.workloads;
+      start[6] += document.diagnostics;
+    }
+    // A FileObjects not made by parse_manifest_text (or changed since) is not reused.
+    if (start != counts_of(*previous)) offsets_.clear();
+  }
+
+  // Appends what the document with this text (hash and size) produced before; false when there is
+  // no such document. A document that moved is reused only without diagnostics: those
+  // may quote positions in their text.
+  bool copy(const ParsedDocument& now, FileObjects& out) const {
+    const auto it = offsets_.find(now.hash);
+    if (it == offsets_.end() || it->second.document->size != now.size) return false;
+    const ParsedDocument& document = *it->second.document;
+    const Counts& start = it->second.start;
+    const int64_t lines = int64_t{now.first_line} - int64_t{document.first_line};
+    if (lines != 0 && document.diagnostics != 0) return false;
+    const FileObjects& from = *previous_;
+    append_shifted(from.namespaces, start[0], document.namespaces, lines, out.namespaces);
+    append_shifted(from.services, start[1], document.services, lines, out.services);
+    append_shifted(from.pods, start[2], document.pods, lines, out.pods);
+    append_shifted(from.endpoint_objects, start[3], document.endpoint_objects, lines,
+                   out.endpoint_objects);
+    append_shifted(from.endpoint_slices, start[4], document.endpoint_slices, lines,
+                   out.endpoint_slices);
+    append_shifted(from.workloads, start[5], document.workloads, lines, out.workloads);
+    append_shifted(from.diagnostics, start[6], document.diagnostics, lines, out.diagnostics);
+    return true;
+  }
+
+ private:
+  struct Place {
+    const ParsedDocument* document;
+    Counts start;
+  };
+  const FileObjects* previous_;
+  std::unordered_map<uint64_t, Place> offsets_;  // the first document with each hash
+};
+
 }  // namespace
 
 std::vector<fs::path> list_manifest_files(const fs::path& dir) {
@@ -162,18 +266,38 @@ std::vector<fs::path> list_manifest_files(const fs::path& dir) {
   return files;
 }
 
-FileObjects parse_manifest_text(std::string path, std::string_view text) {
+FileObjects parse_manifest_text(std::string path, std::string_view text,
+                                const FileObjects* previous) {
   FileObjects out;
   out.path = std::move(path);
   FieldReader reader(out.path, 0, out.diagnostics);
+  YamlTree tree;
   // JSON has no "---" documents; a JSON file is one document (or a List).
   if (ends_with(out.path, ".json")) {
-    parse_document_text(text, 0, reader, out, out.diagnostics);
+    parse_document_text(text, 0, reader, out, out.diagnostics, tree);
     return out;
   }
+  const PreviousDocuments reusable(previous);
   for (const auto& document : split_documents(text)) {
-    FieldReader document_reader(out.path, document.line_offset, out.diagnostics);
-    parse_document_text(document.text, document.line_offset, document_reader, out, out.diagnostics);
+    ParsedDocument parsed;
+    parsed.hash = fnv1a64(document.text);
+    parsed.size = document.text.size();
+    parsed.first_line = document.line_offset;
+    const Counts before = counts_of(out);
+    if (!reusable.copy(parsed, out)) {
+      FieldReader document_reader(out.path, document.line_offset, out.diagnostics);
+      parse_document_text(document.text, document.line_offset, document_reader, out,
+                          out.diagnostics, tree);
+    }
+    const Counts after = counts_of(out);
+    parsed.namespaces = after[0] - before[0];
+    parsed.services = after[1] - before[1];
+    parsed.pods = after[2] - before[2];
+    parsed.endpoint_objects = after[3] - before[3];
+    parsed.endpoint_slices = after[4] - before[4];
+    parsed.workloads = after[5] - before[5];
+    parsed.diagnostics = after[6] - before[6];
+    out.documents.push_back(parsed);
   }
   return out;
 }

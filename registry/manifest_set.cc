@@ -5,6 +5,7 @@
 #include <set>
 #include <system_error>
 #include <tuple>
+#include <utility>
 
 namespace clusterdns::registry {
 
@@ -18,11 +19,16 @@ struct FilesIndex {
 ManifestSource with_defaults(ManifestSource source) {
   if (!source.list) source.list = list_manifest_files;
   if (!source.parse) {
-    source.parse = [](const std::string& path, std::string_view text) {
-      return parse_manifest_text(path, text);
+    source.parse = [](const std::string& path, std::string_view text, const FileObjects* previous) {
+      return parse_manifest_text(path, text, previous);
     };
   }
-  if (!source.assemble) source.assemble = assemble_cluster;
+  if (!source.assemble) {
+    source.assemble = [](std::span<const FileObjects* const> files, const ClusterOptions& options,
+                         const ClusterState* previous) {
+      return assemble_cluster(files, options, previous);
+    };
+  }
   return source;
 }
 
@@ -53,11 +59,11 @@ void sort_by_place(std::vector<Diagnostic>& diagnostics) {
                    });
 }
 
-FilesIndex index_files(const std::vector<FileObjects>& files) {
+FilesIndex index_files(const std::vector<const FileObjects*>& files) {
   FilesIndex index;
-  for (const auto& file : files) {
-    index.paths.push_back(file.path);
-    for (const auto& diagnostic : file.diagnostics) index.own.insert(diagnostic.format());
+  for (const FileObjects* file : files) {
+    index.paths.push_back(file->path);
+    for (const auto& diagnostic : file->diagnostics) index.own.insert(diagnostic.format());
   }
   return index;
 }
@@ -140,9 +146,9 @@ const LoadResult& ManifestSet::load_initial() {
   const auto files = list_files(problems);
   FileChanges changes =
       cache_.refresh(files.value_or(std::vector<std::filesystem::path>{}), RefreshMode::kInitial);
-  std::vector<FileObjects> objects = cache_.objects();
+  const std::vector<const FileObjects*> objects = cache_.object_pointers();
   const FilesIndex index = index_files(objects);
-  result_ = source_.assemble(std::move(objects), options_);
+  result_ = source_.assemble(objects, options_, nullptr);
   clashes_ = clash_counts(result_, index);
   auto& diagnostics = result_.diagnostics;
   diagnostics.insert(diagnostics.end(), problems.begin(), problems.end());
@@ -154,6 +160,7 @@ const LoadResult& ManifestSet::load_initial() {
 
 ChangeSummary ManifestSet::rescan(RefreshMode mode,
                                   const std::function<bool(const std::string&)>& deferred) {
+  release_replaced();
   const auto start = std::chrono::steady_clock::now();
   ChangeSummary summary;
   const auto files = list_files(summary.diagnostics);
@@ -171,7 +178,7 @@ ChangeSummary ManifestSet::rescan(RefreshMode mode,
         for (const auto& diagnostic : next.diagnostics) {
           if (known.count(diagnostic.format()) == 0) changes.diagnostics.push_back(diagnostic);
         }
-        result_ = std::move(next);
+        replaced_ = std::exchange(result_, std::move(next));
         summary.state_changed = true;
       }
     }
@@ -192,9 +199,9 @@ ChangeSummary ManifestSet::rescan(RefreshMode mode,
 LoadResult ManifestSet::assemble_refusing_clashes(FileChanges& changes) {
   // Each round refuses one changed file, so this ends after at most that many rounds.
   for (;;) {
-    std::vector<FileObjects> objects = cache_.objects();
+    const std::vector<const FileObjects*> objects = cache_.object_pointers();
     const FilesIndex index = index_files(objects);
-    LoadResult next = source_.assemble(std::move(objects), options_);
+    LoadResult next = source_.assemble(objects, options_, &result_.state);
     auto counts = clash_counts(next, index);
 
     std::vector<std::string> candidates = changes.added;

@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -44,7 +45,10 @@ size_t object_count(const ClusterState& state);
 struct ManifestSource {
   std::function<std::vector<std::filesystem::path>(const std::filesystem::path&)> list;
   ManifestParser parse;
-  std::function<LoadResult(std::vector<FileObjects>, const ClusterOptions&)> assemble;
+  // `previous`: the current state, which the real one reuses what it can from.
+  std::function<LoadResult(std::span<const FileObjects* const>, const ClusterOptions&,
+                           const ClusterState* previous)>
+      assemble;
 };
 
 class ManifestSet {
@@ -62,6 +66,10 @@ class ManifestSet {
                        const std::function<bool(const std::string&)>& deferred = {});
 
   const LoadResult& result() const { return result_; }
+  // Frees the state that the last rescan replaced. rescan keeps it so that freeing 50k
+  // objects happens after the new state is handed out, not before (issue 6); the
+  // watcher calls this after its callback. The next rescan frees it anyway.
+  void release_replaced() { replaced_ = LoadResult(); }
   // A file failed to parse once: rescan again after one quiet period to tell a
   // half-written file from a broken one.
   bool awaiting_stable() const { return awaiting_stable_; }
@@ -75,6 +83,7 @@ class ManifestSet {
   ManifestSource source_;
   FileCache cache_;
   LoadResult result_;
+  LoadResult replaced_;                    // the previous result_, until release_replaced()
   std::map<std::string, size_t> clashes_;  // cross-file errors per file in result_
   bool awaiting_stable_ = false;
   bool listing_failed_ = false;  // reported once until the directory is back

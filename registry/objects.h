@@ -18,6 +18,7 @@ struct SourceRef {
   uint32_t file = 0;
   uint32_t line = 0;
   uint32_t column = 0;
+  friend bool operator==(const SourceRef&, const SourceRef&) = default;
 };
 
 enum class Protocol : uint8_t { kTcp, kUdp, kSctp };
@@ -28,6 +29,7 @@ using Labels = std::map<std::string, std::string>;
 struct Namespace {
   std::string name;
   SourceRef where;
+  friend bool operator==(const Namespace&, const Namespace&) = default;
 };
 
 enum class ServiceType : uint8_t { kClusterIP, kNodePort, kLoadBalancer, kExternalName };
@@ -45,6 +47,7 @@ struct ServicePort {
   std::string target_port_name;
   uint16_t node_port = 0;  // 0 when unset
   SourceRef where;
+  friend bool operator==(const ServicePort&, const ServicePort&) = default;
 };
 
 struct Service {
@@ -67,12 +70,14 @@ struct Service {
   Labels labels;                          // metadata.labels
   SourceRef cluster_ip_where;             // the clusterIP(s) node, for duplicate reports
   bool prefer_dual_stack = false;         // ipFamilyPolicy PreferDualStack/RequireDualStack
+  friend bool operator==(const Service&, const Service&) = default;
 };
 
 struct ContainerPort {
   std::string name;
   uint16_t port = 0;
   Protocol protocol = Protocol::kTcp;
+  friend bool operator==(const ContainerPort&, const ContainerPort&) = default;
 };
 
 enum class PodPhase : uint8_t { kPending, kRunning, kSucceeded, kFailed, kUnknown };
@@ -95,6 +100,7 @@ struct Pod {
   uint16_t containers = 0;
   uint16_t ready_containers = 0;
   int32_t restarts = 0;
+  friend bool operator==(const Pod&, const Pod&) = default;
 };
 
 struct EndpointAddress {
@@ -102,18 +108,21 @@ struct EndpointAddress {
   std::string hostname;
   std::string node_name;
   std::string target_pod;  // pod name, empty when unknown
+  friend bool operator==(const EndpointAddress&, const EndpointAddress&) = default;
 };
 
 struct EndpointPort {
   std::string name;
   uint16_t port = 0;
   Protocol protocol = Protocol::kTcp;
+  friend bool operator==(const EndpointPort&, const EndpointPort&) = default;
 };
 
 struct EndpointSubset {
   std::vector<EndpointAddress> addresses;
   std::vector<EndpointAddress> not_ready_addresses;
   std::vector<EndpointPort> ports;
+  friend bool operator==(const EndpointSubset&, const EndpointSubset&) = default;
 };
 
 // An Endpoints object, given in a manifest or derived by the endpoints controller.
@@ -122,6 +131,7 @@ struct Endpoints {
   std::string name;
   std::vector<EndpointSubset> subsets;
   SourceRef where;
+  friend bool operator==(const Endpoints&, const Endpoints&) = default;
 };
 
 // discovery.k8s.io/v1 EndpointSlice.
@@ -136,10 +146,12 @@ struct EndpointSlice {
     std::string hostname;
     std::string node_name;
     std::string target_pod;
+    friend bool operator==(const Endpoint&, const Endpoint&) = default;
   };
   std::vector<Endpoint> endpoints;
   std::vector<EndpointPort> ports;
   SourceRef where;
+  friend bool operator==(const EndpointSlice&, const EndpointSlice&) = default;
 };
 
 struct LabelSelectorRequirement {
@@ -147,12 +159,14 @@ struct LabelSelectorRequirement {
   std::string key;
   Operator op = Operator::kIn;
   std::vector<std::string> values;
+  friend bool operator==(const LabelSelectorRequirement&, const LabelSelectorRequirement&) = default;
 };
 
 struct LabelSelector {
   Labels match_labels;
   std::vector<LabelSelectorRequirement> match_expressions;
   bool matches(const Labels& labels) const;
+  friend bool operator==(const LabelSelector&, const LabelSelector&) = default;
 };
 
 enum class WorkloadKind : uint8_t { kDeployment, kReplicaSet, kStatefulSet, kDaemonSet };
@@ -170,6 +184,7 @@ struct Workload {
   std::string template_subdomain;
   std::string service_name;      // StatefulSet spec.serviceName
   SourceRef where;
+  friend bool operator==(const Workload&, const Workload&) = default;
 };
 
 // Everything loaded from one manifests directory, defaulted and validated, plus the
@@ -191,6 +206,7 @@ struct ClusterState {
   // A namespace exists when a Namespace object names it or any object lives in it;
   // "default" always exists.
   bool namespace_exists(std::string_view ns) const;
+  friend bool operator==(const ClusterState&, const ClusterState&) = default;
 };
 
 }  // namespace clusterdns::registry

@@ -107,6 +107,7 @@ void Watcher::rescan(bool every_file) {
     if (summary.state_changed || !summary.diagnostics.empty() || every_file) {
       on_change_(manifests_.result(), summary);
     }
+    manifests_.release_replaced();
   } catch (const std::exception& e) {
     // The thread must survive anything a file (or the callback) can throw: the next
     // change gets another chance, and the served state stays what it was.

@@ -8,8 +8,8 @@ namespace {
 
 // yaml-cpp tags quoted scalars "!" and plain ones "?": a quoted "80" is a JSON string,
 // which the API server refuses where an integer belongs.
-bool is_quoted(const YAML::Node& node) {
-  return node.Tag() == "!";
+bool is_quoted(const YamlNode& node) {
+  return node.IsQuoted();
 }
 
 std::optional<int64_t> parse_integer(const std::string& text) {
@@ -24,7 +24,7 @@ std::optional<int64_t> parse_integer(const std::string& text) {
 
 }  // namespace
 
-SourceRef FieldReader::where(const YAML::Node& node) const {
+SourceRef FieldReader::where(const YamlNode& node) const {
   if (!node.IsDefined()) return {};
   const YAML::Mark mark = node.Mark();
   if (mark.is_null()) return {};
@@ -32,8 +32,7 @@ SourceRef FieldReader::where(const YAML::Node& node) const {
                    static_cast<uint32_t>(mark.column) + 1};
 }
 
-void FieldReader::report(Diagnostic::Severity severity, const YAML::Node& node,
-                         std::string message) {
+void FieldReader::report(Diagnostic::Severity severity, const YamlNode& node, std::string message) {
   report_at(severity, where(node), std::move(message));
 }
 
@@ -42,32 +41,32 @@ void FieldReader::report_at(Diagnostic::Severity severity, SourceRef where, std:
   out_.push_back(Diagnostic{severity, file_, where.line, where.column, std::move(message)});
 }
 
-YAML::Node FieldReader::child(const YAML::Node& map, std::string_view key) {
-  if (!map.IsDefined() || !map.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
-  // Iterating avoids yaml-cpp's operator[] conversions, which throw on odd keys.
+YamlNode FieldReader::child(const YamlNode& map, std::string_view key) {
+  if (!map.IsDefined() || !map.IsMap()) return YamlNode();
+  // The first pair whose key is this string; non-scalar keys never match.
   for (const auto& entry : map) {
     if (entry.first.IsScalar() && entry.first.Scalar() == key) {
-      return entry.second.IsNull() ? YAML::Node(YAML::NodeType::Undefined) : entry.second;
+      return entry.second.IsNull() ? YamlNode() : entry.second;
     }
   }
-  return YAML::Node(YAML::NodeType::Undefined);
+  return YamlNode();
 }
 
-bool FieldReader::expect_map(const YAML::Node& node, std::string_view path) {
+bool FieldReader::expect_map(const YamlNode& node, std::string_view path) {
   if (node.IsMap()) return true;
   error(node, std::string(path) + " must be a map, not " + describe_value(node));
   return false;
 }
 
-bool FieldReader::expect_sequence(const YAML::Node& node, std::string_view path) {
+bool FieldReader::expect_sequence(const YamlNode& node, std::string_view path) {
   if (node.IsSequence()) return true;
   error(node, std::string(path) + " must be a list, not " + describe_value(node));
   return false;
 }
 
-std::optional<std::string> FieldReader::string(const YAML::Node& map, std::string_view key,
+std::optional<std::string> FieldReader::string(const YamlNode& map, std::string_view key,
                                                std::string_view path) {
-  const YAML::Node node = child(map, key);
+  const YamlNode node = child(map, key);
   if (!present(node)) return std::nullopt;
   if (!node.IsScalar()) {
     error(node, field_path(path, key) + " must be a string, not " + describe_value(node));
@@ -76,9 +75,9 @@ std::optional<std::string> FieldReader::string(const YAML::Node& map, std::strin
   return node.Scalar();
 }
 
-std::optional<int64_t> FieldReader::integer(const YAML::Node& map, std::string_view key,
+std::optional<int64_t> FieldReader::integer(const YamlNode& map, std::string_view key,
                                             std::string_view path, int64_t min, int64_t max) {
-  const YAML::Node node = child(map, key);
+  const YamlNode node = child(map, key);
   if (!present(node)) return std::nullopt;
   std::optional<int64_t> value;
   if (node.IsScalar() && !is_quoted(node)) value = parse_integer(node.Scalar());
@@ -90,16 +89,16 @@ std::optional<int64_t> FieldReader::integer(const YAML::Node& map, std::string_v
   return value;
 }
 
-std::optional<uint16_t> FieldReader::port(const YAML::Node& map, std::string_view key,
+std::optional<uint16_t> FieldReader::port(const YamlNode& map, std::string_view key,
                                           std::string_view path) {
   auto value = integer(map, key, path, 1, 65535);
   if (!value) return std::nullopt;
   return static_cast<uint16_t>(*value);
 }
 
-std::optional<bool> FieldReader::boolean(const YAML::Node& map, std::string_view key,
+std::optional<bool> FieldReader::boolean(const YamlNode& map, std::string_view key,
                                          std::string_view path) {
-  const YAML::Node node = child(map, key);
+  const YamlNode node = child(map, key);
   if (!present(node)) return std::nullopt;
   if (node.IsScalar() && !is_quoted(node)) {
     const std::string& text = node.Scalar();
@@ -110,9 +109,9 @@ std::optional<bool> FieldReader::boolean(const YAML::Node& map, std::string_view
   return std::nullopt;
 }
 
-std::optional<Labels> FieldReader::string_map(const YAML::Node& map, std::string_view key,
+std::optional<Labels> FieldReader::string_map(const YamlNode& map, std::string_view key,
                                               std::string_view path) {
-  const YAML::Node node = child(map, key);
+  const YamlNode node = child(map, key);
   if (!present(node)) return std::nullopt;
   const std::string here = field_path(path, key);
   if (!expect_map(node, here)) return std::nullopt;
@@ -139,7 +138,7 @@ std::optional<Labels> FieldReader::string_map(const YAML::Node& map, std::string
   return labels;
 }
 
-Protocol FieldReader::protocol(const YAML::Node& map, std::string_view key, std::string_view path) {
+Protocol FieldReader::protocol(const YamlNode& map, std::string_view key, std::string_view path) {
   auto text = string(map, key, path);
   if (!text || *text == "TCP") return Protocol::kTcp;
   if (*text == "UDP") return Protocol::kUdp;
@@ -161,7 +160,7 @@ std::string index_path(std::string_view parent, size_t index) {
   return std::string(parent) + "[" + std::to_string(index) + "]";
 }
 
-std::string describe_value(const YAML::Node& node) {
+std::string describe_value(const YamlNode& node) {
   if (!node.IsDefined() || node.IsNull()) return "null";
   if (node.IsSequence()) return "a list";
   if (node.IsMap()) return "a map";

@@ -4,8 +4,6 @@
 // becomes a Diagnostic at the offending node's 1-based line:column, so the per-kind
 // decoders stay short and never throw.
 
-#include <yaml-cpp/yaml.h>
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,6 +12,7 @@
 
 #include "registry/diagnostic.h"
 #include "registry/objects.h"
+#include "registry/yaml_tree.h"
 
 namespace clusterdns::registry {
 
@@ -24,42 +23,42 @@ class FieldReader {
   FieldReader(const std::string& file, uint32_t line_offset, std::vector<Diagnostic>& out)
       : file_(file), line_offset_(line_offset), out_(out) {}
 
-  SourceRef where(const YAML::Node& node) const;
-  void error(const YAML::Node& node, std::string message) {
+  SourceRef where(const YamlNode& node) const;
+  void error(const YamlNode& node, std::string message) {
     report(Diagnostic::Severity::kError, node, std::move(message));
   }
-  void warning(const YAML::Node& node, std::string message) {
+  void warning(const YamlNode& node, std::string message) {
     report(Diagnostic::Severity::kWarning, node, std::move(message));
   }
-  void note(const YAML::Node& node, std::string message) {
+  void note(const YamlNode& node, std::string message) {
     report(Diagnostic::Severity::kNote, node, std::move(message));
   }
-  void report(Diagnostic::Severity severity, const YAML::Node& node, std::string message);
+  void report(Diagnostic::Severity severity, const YamlNode& node, std::string message);
   void report_at(Diagnostic::Severity severity, SourceRef where, std::string message);
   // Errors reported so far; a decoder compares before/after to drop a bad object.
   size_t errors() const { return errors_; }
 
   // map[key] when present and not null; an undefined node otherwise.
-  static YAML::Node child(const YAML::Node& map, std::string_view key);
-  static bool present(const YAML::Node& node) { return node.IsDefined() && !node.IsNull(); }
+  static YamlNode child(const YamlNode& map, std::string_view key);
+  static bool present(const YamlNode& node) { return node.IsDefined() && !node.IsNull(); }
 
   // Type checks on present nodes: false (with an error naming `path`) on mismatch.
-  bool expect_map(const YAML::Node& node, std::string_view path);
-  bool expect_sequence(const YAML::Node& node, std::string_view path);
+  bool expect_map(const YamlNode& node, std::string_view path);
+  bool expect_sequence(const YamlNode& node, std::string_view path);
 
   // Field readers: nullopt when absent/null, or (with an error) when of the wrong type.
-  std::optional<std::string> string(const YAML::Node& map, std::string_view key,
+  std::optional<std::string> string(const YamlNode& map, std::string_view key,
                                     std::string_view path);
-  std::optional<int64_t> integer(const YAML::Node& map, std::string_view key, std::string_view path,
+  std::optional<int64_t> integer(const YamlNode& map, std::string_view key, std::string_view path,
                                  int64_t min, int64_t max);
   // A port number 1-65535 ("<path> must be an integer between 1 and 65535").
-  std::optional<uint16_t> port(const YAML::Node& map, std::string_view key, std::string_view path);
-  std::optional<bool> boolean(const YAML::Node& map, std::string_view key, std::string_view path);
+  std::optional<uint16_t> port(const YamlNode& map, std::string_view key, std::string_view path);
+  std::optional<bool> boolean(const YamlNode& map, std::string_view key, std::string_view path);
   // A map of strings to strings (labels, selectors).
-  std::optional<Labels> string_map(const YAML::Node& map, std::string_view key,
+  std::optional<Labels> string_map(const YamlNode& map, std::string_view key,
                                    std::string_view path);
   // TCP (default), UDP or SCTP.
-  Protocol protocol(const YAML::Node& map, std::string_view key, std::string_view path);
+  Protocol protocol(const YamlNode& map, std::string_view key, std::string_view path);
 
   const std::string& file() const { return file_; }
 
@@ -75,6 +74,6 @@ std::string field_path(std::string_view parent, std::string_view key);
 std::string index_path(std::string_view parent, size_t index);
 
 // Quotes a scalar for messages ("eighty"), or names the node type for non-scalars.
-std::string describe_value(const YAML::Node& node);
+std::string describe_value(const YamlNode& node);
 
 }  // namespace clusterdns::registry

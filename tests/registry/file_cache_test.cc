@@ -18,7 +18,7 @@ using testing::WatchedTree;
 
 class FileCacheTest : public ::testing::Test {
  protected:
-  FileCache cache_{[this](const std::string& path, std::string_view text) {
+  FileCache cache_{[this](const std::string& path, std::string_view text, const FileObjects*) {
     ++parses_;
     FileObjects objects;
     objects.path = path;
