@@ -197,13 +197,16 @@ int run_serve(const CommandArgs& args) {
         if (summary.state_changed) refresher.publish_change(result.state);
         dns::log_info("%s, serial %u", summary.describe().c_str(), refresher.serial());
       });
-  const registry::LoadResult& initial = watcher.initial();
-  log_diagnostics(initial.diagnostics);
-  const size_t records = refresher.publish_initial(initial.state);
-  dns::log_info(
-      "serving %s., in-addr.arpa., ip6.arpa. from %s: %zu objects, %zu records, serial %u",
-      options->records.domain.c_str(), options->manifests.c_str(),
-      registry::object_count(initial.state), records, refresher.serial());
+  {
+    // The watcher keeps its own state; this copy is only needed to publish once.
+    const registry::LoadResult initial = watcher.take_initial();
+    log_diagnostics(initial.diagnostics);
+    const size_t records = refresher.publish_initial(initial.state);
+    dns::log_info(
+        "serving %s., in-addr.arpa., ip6.arpa. from %s: %zu objects, %zu records, serial %u",
+        options->records.domain.c_str(), options->manifests.c_str(),
+        registry::object_count(initial.state), records, refresher.serial());
+  }
 
   zones::Responder responder(publisher);
   std::unique_ptr<dns::Forwarder> forwarder = make_forwarder(options->forwarding);
