@@ -2,12 +2,14 @@
 
 #include <type_traits>
 
+#include "dns/wire/types.h"
+
 namespace clusterdns::zones {
 namespace {
 
-constexpr size_t kHeaderSize = 12;
+using dns::kHeaderSize;
 constexpr size_t kMaxPointerOffset = 0x3fff;  // RFC 1035 §4.1.4: 14-bit offsets
-constexpr uint16_t kClassIn = 1;
+constexpr uint16_t kClassIn = dns::to_u16(dns::RRClass::kIN);
 
 uint8_t fold(char c) {
   return static_cast<uint8_t>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);

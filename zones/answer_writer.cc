@@ -3,15 +3,16 @@
 #include <algorithm>
 #include <cstring>
 
+#include "dns/wire/types.h"
 namespace clusterdns::zones {
 namespace {
 
-constexpr size_t kHeaderSize = 12;
-constexpr size_t kOptSize = 11;
-constexpr uint16_t kFlagTC = 0x0200;
-constexpr uint16_t kTypeOpt = 41;
-constexpr uint16_t kClassIn = 1;
-constexpr uint16_t kEdnsFlagDO = 0x8000;
+using dns::kEdnsFlagDO;
+using dns::kFlagTC;
+using dns::kHeaderSize;
+constexpr size_t kOptSize = dns::kOptRecordSize;
+constexpr uint16_t kTypeOpt = dns::to_u16(dns::RRType::kOPT);
+constexpr uint16_t kClassIn = dns::to_u16(dns::RRClass::kIN);
 
 void write_u16(uint8_t* at, uint16_t value) {
   at[0] = static_cast<uint8_t>(value >> 8);

@@ -4,15 +4,16 @@
 #include <cstring>
 #include <utility>
 
+#include "dns/wire/types.h"
 #include "zones/answer_pod_address.h"
 
 namespace clusterdns::zones {
 namespace {
 
-constexpr uint16_t kTypeCname = 5;
-constexpr uint16_t kTypeA = 1;
-constexpr uint16_t kTypeAaaa = 28;
-constexpr uint16_t kTypeAny = 255;
+constexpr uint16_t kTypeCname = dns::to_u16(dns::RRType::kCNAME);
+constexpr uint16_t kTypeA = dns::to_u16(dns::RRType::kA);
+constexpr uint16_t kTypeAaaa = dns::to_u16(dns::RRType::kAAAA);
+constexpr uint16_t kTypeAny = dns::to_u16(dns::RRType::kANY);
 
 bool same_octets(std::span<const uint8_t> a, std::span<const uint8_t> b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size()) == 0;

@@ -6,18 +6,19 @@
 #include <set>
 #include <utility>
 
+#include "dns/wire/types.h"
 #include "zones/answer_encoder.h"
 
 namespace clusterdns::zones {
 namespace {
 
-constexpr uint16_t kTypeA = 1;
-constexpr uint16_t kTypeNs = 2;
-constexpr uint16_t kTypeCname = 5;
-constexpr uint16_t kTypeSoa = 6;
-constexpr uint16_t kTypeAaaa = 28;
-constexpr uint16_t kTypeSrv = 33;
-constexpr uint16_t kClassIn = 1;
+constexpr uint16_t kTypeA = dns::to_u16(dns::RRType::kA);
+constexpr uint16_t kTypeNs = dns::to_u16(dns::RRType::kNS);
+constexpr uint16_t kTypeCname = dns::to_u16(dns::RRType::kCNAME);
+constexpr uint16_t kTypeSoa = dns::to_u16(dns::RRType::kSOA);
+constexpr uint16_t kTypeAaaa = dns::to_u16(dns::RRType::kAAAA);
+constexpr uint16_t kTypeSrv = dns::to_u16(dns::RRType::kSRV);
+constexpr uint16_t kClassIn = dns::to_u16(dns::RRClass::kIN);
 // Bound on in-zone CNAME chains followed at build time (a loop stops here too).
 constexpr int kMaxCnameChain = 8;
 
