@@ -1,6 +1,9 @@
 // The clusterdns command line: --help, --version, usage errors, argument parsing.
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 #include "tests/support/process.h"
 #include "tools/cli/arguments.h"
@@ -79,6 +82,46 @@ TEST(ClusterOptions, RejectsMalformedCidrWithTheFlagName) {
   auto options = cli::cluster_options(*parsed);
   ASSERT_FALSE(options.ok());
   EXPECT_NE(options.error().message.find("--service-cidr"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace clusterdns
+
+namespace clusterdns {
+namespace {
+
+const std::vector<cli::FlagSpec> kConfigSpecs = {
+    {"manifests"}, {"listen", 0, true, true}, {"threads"}, {"config"}};
+
+std::string write_config(const std::string& text) {
+  char path[] = "/tmp/clusterdns-config-XXXXXX";
+  const int fd = mkstemp(path);
+  EXPECT_EQ(write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  close(fd);
+  return path;
+}
+
+TEST(ConfigFile, SuppliesFlagsTheCommandLineDidNotGive) {
+  const std::string path = write_config("threads: 4\nlisten: [127.0.0.1:0, '[::1]:0']\n");
+  auto parsed = cli::parse_arguments({"--config", path, "--threads", "2"}, kConfigSpecs);
+  std::remove(path.c_str());
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->get("threads"), "2") << "the command line wins";
+  EXPECT_EQ(parsed->all("listen"), (std::vector<std::string>{"127.0.0.1:0", "[::1]:0"}));
+}
+
+TEST(ConfigFile, ErrorsNameTheFileAndLine) {
+  const std::string unknown = write_config("threads: 1\nbogus: 1\n");
+  auto parsed = cli::parse_arguments({"--config", unknown}, kConfigSpecs);
+  std::remove(unknown.c_str());
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().message, unknown + ":2:1: error: unknown setting 'bogus'");
+
+  const std::string odd_key = write_config("? [a, b]\n: 1\n");
+  parsed = cli::parse_arguments({"--config", odd_key}, kConfigSpecs);
+  std::remove(odd_key.c_str());
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.error().message.find("setting names must be plain words"), std::string::npos);
 }
 
 }  // namespace

@@ -44,7 +44,8 @@ Status apply_config(const std::string& path, const std::vector<FlagSpec>& specs,
   for (const auto& entry : root) {
     const auto where = path + ":" + std::to_string(entry.first.Mark().line + 1) + ":" +
                        std::to_string(entry.first.Mark().column + 1) + ": error: ";
-    const std::string key = entry.first.as<std::string>();
+    if (!entry.first.IsScalar()) return Error{where + "setting names must be plain words"};
+    const std::string key = entry.first.Scalar();
     const FlagSpec* spec = find_long(specs, key);
     if (spec == nullptr || key == "config") return Error{where + "unknown setting '" + key + "'"};
     if (arguments.has(key)) continue;
