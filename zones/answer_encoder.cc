@@ -2,6 +2,7 @@
 
 #include <type_traits>
 
+#include "dns/wire/name.h"
 #include "dns/wire/types.h"
 
 namespace clusterdns::zones {
@@ -10,10 +11,6 @@ namespace {
 using dns::kHeaderSize;
 constexpr size_t kMaxPointerOffset = 0x3fff;  // RFC 1035 §4.1.4: 14-bit offsets
 constexpr uint16_t kClassIn = dns::to_u16(dns::RRClass::kIN);
-
-uint8_t fold(char c) {
-  return static_cast<uint8_t>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
-}
 
 std::string suffix_key(std::span<const uint8_t> wire, size_t position) {
   return {reinterpret_cast<const char*>(wire.data() + position), wire.size() - position};
@@ -30,7 +27,7 @@ std::vector<uint8_t> name_to_wire(std::string_view text) {
     const size_t length = std::min<size_t>(end - start, 63);
     if (length > 0 && wire.size() + length + 2 <= 255) {
       wire.push_back(static_cast<uint8_t>(length));
-      for (size_t i = 0; i < length; ++i) wire.push_back(fold(text[start + i]));
+      for (size_t i = 0; i < length; ++i) wire.push_back(dns::fold_ascii(static_cast<uint8_t>(text[start + i])));
     }
     start = end + 1;
   }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "dns/wire/name.h"
+
 namespace clusterdns::zones {
 
 std::string dashed_ip_label(const registry::IpAddress& address) {
@@ -30,9 +32,7 @@ std::string reverse_name(const registry::IpAddress& address) {
 
 std::string lower_case(std::string_view text) {
   std::string lowered(text);
-  for (char& c : lowered) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  for (char& c : lowered) c = static_cast<char>(dns::fold_ascii(static_cast<uint8_t>(c)));
   return lowered;
 }
 

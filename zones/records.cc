@@ -8,6 +8,7 @@
 #include <tuple>
 #include <utility>
 
+#include "dns/wire/name.h"
 #include "zones/record_builders.h"
 
 namespace clusterdns::zones {
@@ -30,10 +31,7 @@ std::string_view pop_last_label(std::string_view& name) {
   return label;
 }
 
-unsigned char lower_octet(char c) {
-  const auto octet = static_cast<unsigned char>(c);
-  return (octet >= 'A' && octet <= 'Z') ? static_cast<unsigned char>(octet - 'A' + 'a') : octet;
-}
+unsigned char lower_octet(char c) { return dns::fold_ascii(static_cast<uint8_t>(c)); }
 
 // RFC 4034 §6.1: labels as lower-case octet strings, a shorter prefix sorts first.
 int compare_labels(std::string_view a, std::string_view b) {
