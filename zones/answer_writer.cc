@@ -69,32 +69,32 @@ void AnswerWriter::put_u32(uint32_t value) {
   put_u16(static_cast<uint16_t>(value));
 }
 
-void AnswerWriter::add_block(const Snapshot& snapshot, const AnswerBlock& block) {
-  const auto answer_cuts = snapshot.answer_cuts(block);
-  const auto additional_cuts = snapshot.additional_cuts(block);
+void AnswerWriter::add_block(const SnapshotChunk& chunk, const AnswerBlock& block) {
+  const auto answer_cuts = chunk.answer_cuts(block);
+  const auto additional_cuts = chunk.additional_cuts(block);
   const size_t needed = block.answer_length + block.authority_length;
   if (needed > room()) {
     // RFC 2181 §9: TC, and only whole RRsets in the answer; authority is dropped.
     truncated_ = true;
     if (const RRsetCut* cut = last_fitting(answer_cuts, room())) {
-      put(snapshot.bytes(block.offset, cut->end));
+      put(chunk.bytes(block.offset, cut->end));
       ancount_ += cut->count;
     }
     return;
   }
-  put(snapshot.bytes(block.offset, static_cast<uint32_t>(needed)));
+  put(chunk.bytes(block.offset, static_cast<uint32_t>(needed)));
   ancount_ += answer_cuts.empty() ? 0 : answer_cuts.back().count;
   nscount_ += block.authority_count;
   // Additional RRsets are a courtesy: keep those that fit, drop the rest silently.
   if (const RRsetCut* cut = last_fitting(additional_cuts, room())) {
-    put(snapshot.bytes(static_cast<uint32_t>(block.offset + needed), cut->end));
+    put(chunk.bytes(static_cast<uint32_t>(block.offset + needed), cut->end));
     arcount_ += cut->count;
   }
 }
 
 void AnswerWriter::add_negative_soa(const Snapshot& snapshot, const ServedZone& zone,
                                     size_t qname_length) {
-  const auto record = snapshot.bytes(zone.negative_soa_offset, zone.negative_soa_length);
+  const auto record = snapshot.zone_bytes(zone.negative_soa_offset, zone.negative_soa_length);
   if (record.size() > room()) {
     truncated_ = true;
     return;

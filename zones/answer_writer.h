@@ -30,7 +30,7 @@ class AnswerWriter {
   bool start(uint16_t id, uint16_t flags, std::span<const uint8_t> question, const OptReply* opt);
 
   // The precomputed body of a positive answer.
-  void add_block(const Snapshot& snapshot, const AnswerBlock& block);
+  void add_block(const SnapshotChunk& chunk, const AnswerBlock& block);
   // The zone's SOA in the authority section, owner pointing at the apex suffix of the
   // question name (`qname_length` octets at offset 12).
   void add_negative_soa(const Snapshot& snapshot, const ServedZone& zone, size_t qname_length);

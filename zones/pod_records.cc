@@ -7,15 +7,12 @@
 
 namespace clusterdns::zones {
 
-void add_pod_records(const registry::ClusterState& state, RecordSink& sink) {
-  if (sink.options().pods != PodRecords::kVerified) return;
-  for (const auto& pod : state.pods) {
-    // CoreDNS (object/pod.go) ignores terminating pods; simulated pods are pods.
-    if (pod.terminating) continue;
-    std::string suffix = ".";
-    suffix.append(lower_case(pod.namespace_name)).append(".pod.").append(sink.zone());
-    for (const auto& ip : pod.ips) sink.add_address(dashed_ip_label(ip) + suffix, ip);
-  }
+void add_pod_records(const registry::Pod& pod, RecordSink& sink) {
+  // CoreDNS (object/pod.go) ignores terminating pods; simulated pods are pods.
+  if (sink.options().pods != PodRecords::kVerified || pod.terminating) return;
+  std::string suffix = ".";
+  suffix.append(lower_case(pod.namespace_name)).append(".pod.").append(sink.zone());
+  for (const auto& ip : pod.ips) sink.add_address(dashed_ip_label(ip) + suffix, ip);
 }
 
 }  // namespace clusterdns::zones

@@ -62,7 +62,11 @@ void add_service_records(const ServiceView& view, RecordSink& sink);
 // reverse_records.cc
 void add_reverse_records(const ServiceView& view, RecordSink& sink);
 
-// pod_records.cc
-void add_pod_records(const registry::ClusterState& state, RecordSink& sink);
+// pod_records.cc: one pod's names (nothing unless pods are verified).
+void add_pod_records(const registry::Pod& pod, RecordSink& sink);
+
+// records.cc: one Service's records: its names, its endpoints' names, their PTRs.
+void add_service_group(const registry::Service& service, const registry::Endpoints* endpoints,
+                       RecordSink& sink);
 
 }  // namespace clusterdns::zones

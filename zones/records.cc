@@ -146,6 +146,14 @@ void sort_records(std::vector<Record>& records) {
   records = std::move(sorted);
 }
 
+void add_service_group(const registry::Service& service, const registry::Endpoints* endpoints,
+                       RecordSink& sink) {
+  const ServiceView view = view_service(service, endpoints, sink.zone());
+  add_service_records(view, sink);
+  add_endpoint_records(view, sink);
+  add_reverse_records(view, sink);
+}
+
 std::vector<Record> build_records(const registry::ClusterState& state,
                                   const RecordOptions& options) {
   std::vector<Record> records;
@@ -154,13 +162,9 @@ std::vector<Record> build_records(const registry::ClusterState& state,
   const EndpointsIndex endpoints = index_endpoints(state);
   for (const auto& service : state.services) {
     const auto found = endpoints.find({service.namespace_name, service.name});
-    const ServiceView view =
-        view_service(service, found == endpoints.end() ? nullptr : found->second, sink.zone());
-    add_service_records(view, sink);
-    add_endpoint_records(view, sink);
-    add_reverse_records(view, sink);
+    add_service_group(service, found == endpoints.end() ? nullptr : found->second, sink);
   }
-  add_pod_records(state, sink);
+  for (const auto& pod : state.pods) add_pod_records(pod, sink);
   sort_records(records);
   return records;
 }

@@ -95,7 +95,7 @@ size_t answer_from_zones(Reply& reply, std::span<const uint8_t> question,
   }
   switch (found.kind) {
     case LookupKind::kAnswer:
-      writer.add_block(snapshot, *found.block);
+      writer.add_block(*found.chunk, *found.block);
       break;
     case LookupKind::kAnyExists:
       writer.add_owned_answer(dns::to_u16(RRType::kHINFO), snapshot.ttl(), kAnyHinfo);

@@ -1,6 +1,5 @@
 #include "zones/snapshot.h"
 
-#include <bit>
 #include <cstring>
 #include <utility>
 
@@ -19,89 +18,31 @@ bool same_octets(std::span<const uint8_t> a, std::span<const uint8_t> b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-// The same for the probe's names (at most 255 octets): inline, eight octets per step,
-// instead of a call into the C library for a few dozen octets.
-bool same_name(const uint8_t* a, const uint8_t* b, size_t size) {
-  for (; size >= 8; a += 8, b += 8, size -= 8) {
-    uint64_t x;
-    uint64_t y;
-    std::memcpy(&x, a, 8);
-    std::memcpy(&y, b, 8);
-    if (x != y) return false;
-  }
-  for (; size > 0; ++a, ++b, --size) {
-    if (*a != *b) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
-Snapshot::Snapshot(SnapshotTables tables) : tables_(std::move(tables)) {
-  // The nodes live in the open-addressing table itself, so a probe that hits touches
-  // one cache line before the name: one dependent memory access fewer per query than
-  // slots pointing into a node array. Load factor at most 3/4 keeps linear probes
-  // short (four nodes share a cache line) and the table no larger than slots + nodes.
-  name_count_ = tables_.names.size();
-  const size_t size = std::bit_ceil(std::max<size_t>(16, name_count_ + name_count_ / 3 + 1));
-  table_.assign(size, NameNode{});  // name_length 0 marks an empty slot
-  slot_mask_ = size - 1;
-  for (const NameNode& node : tables_.names) {
-    uint64_t slot = node.hash & slot_mask_;
-    while (table_[slot].name_length != 0) slot = (slot + 1) & slot_mask_;
-    table_[slot] = node;
-  }
-  tables_.names.clear();
-  tables_.names.shrink_to_fit();
-}
-
-uint64_t Snapshot::hash_name(std::span<const uint8_t> wire) {
-  // Eight octets per step (names are short, so this beats a byte-wise hash); the
-  // final mix spreads the high bits into the low ones the table indexes by.
-  constexpr uint64_t kMultiplier = 0x9e3779b97f4a7c15ULL;
-  uint64_t hash = 0x2545f4914f6cdd1dULL ^ wire.size();
-  const uint8_t* at = wire.data();
-  size_t left = wire.size();
-  for (; left >= 8; at += 8, left -= 8) {
-    uint64_t word;
-    std::memcpy(&word, at, 8);
-    hash = (hash ^ word) * kMultiplier;
-    hash ^= hash >> 29;
-  }
-  uint64_t tail = 0;
-  std::memcpy(&tail, at, left);
-  hash = (hash ^ tail) * kMultiplier;
-  return hash ^ (hash >> 32);
-}
-
-const NameNode* Snapshot::find(std::span<const uint8_t> qname, uint64_t hash) const {
-  uint64_t slot = hash & slot_mask_;
-  // Bounded: the table is at most 3/4 full, so an empty slot is always reached.
-  for (const NameNode* node = &table_[slot]; node->name_length != 0; node = &table_[slot]) {
-    if (node->hash == static_cast<uint32_t>(hash) && node->name_length == qname.size() &&
-        same_name(tables_.arena.data() + node->name_offset, qname.data(), qname.size())) {
-      return node;
-    }
-    slot = (slot + 1) & slot_mask_;
-  }
-  return nullptr;
-}
-
 LookupResult Snapshot::lookup(std::span<const uint8_t> qname, uint16_t qtype) const {
-  if (const NameNode* node = find(qname, hash_name(qname))) return found(*node, qtype);
-  return missing(qname, qtype);
+  const IndexEntry* entry = parts_.index.find(qname, SnapshotIndex::hash_name(qname));
+  if (entry == nullptr) return missing(qname, qtype);
+  const SnapshotChunk& chunk = parts_.index.chunk(*entry);
+  if (entry->skip == 0) return found(chunk, chunk.names()[entry->name], qtype);
+  // An empty non-terminal (RFC 8020): exists, holds nothing.
+  LookupResult result;
+  result.zone = &parts_.zones[entry->zone];
+  result.kind = qtype == kTypeAny ? LookupKind::kAnyExists : LookupKind::kNoData;
+  return result;
 }
 
-LookupResult Snapshot::found(const NameNode& node, uint16_t qtype) const {
+LookupResult Snapshot::found(const SnapshotChunk& chunk, const ChunkName& name,
+                             uint16_t qtype) const {
   LookupResult result;
-  result.zone = &tables_.zones[node.zone];
+  result.zone = &parts_.zones[name.zone];
   if (qtype == kTypeAny) {
     result.kind = LookupKind::kAnyExists;
     return result;
   }
   const AnswerBlock* cname = nullptr;
-  for (uint32_t i = 0; i < node.block_count; ++i) {
-    const AnswerBlock& block = tables_.blocks[node.first_block + i];
+  result.chunk = &chunk;
+  for (const AnswerBlock& block : chunk.blocks(name)) {
     if (block.type == qtype) {
       result.kind = LookupKind::kAnswer;
       result.block = &block;
@@ -121,8 +62,8 @@ const ServedZone* Snapshot::zone_of(std::span<const uint8_t> qname) const {
   size_t position = 0;
   while (position < qname.size()) {
     const auto rest = qname.subspan(position);
-    for (const ServedZone& zone : tables_.zones) {
-      if (same_octets(bytes(zone.apex_offset, zone.apex_length), rest)) return &zone;
+    for (const ServedZone& zone : parts_.zones) {
+      if (same_octets(zone_bytes(zone.apex_offset, zone.apex_length), rest)) return &zone;
     }
     position += size_t{qname[position]} + 1;
   }
@@ -134,7 +75,7 @@ LookupResult Snapshot::missing(std::span<const uint8_t> qname, uint16_t qtype) c
   result.zone = zone_of(qname);
   if (result.zone == nullptr) return result;  // kOutOfZone
   result.kind = LookupKind::kNXDomain;
-  if (tables_.options.pods == PodRecords::kInsecure && result.zone == &tables_.zones[0]) {
+  if (parts_.options.pods == PodRecords::kInsecure && result.zone == &parts_.zones[0]) {
     return pod_name(qname, qtype, result.zone);
   }
   return result;
@@ -147,7 +88,7 @@ LookupResult Snapshot::pod_name(std::span<const uint8_t> qname, uint16_t qtype,
   LookupResult result;
   result.zone = zone;
   result.kind = LookupKind::kNXDomain;
-  const auto pod_zone = bytes(tables_.pod_zone_offset, tables_.pod_zone_length);
+  const auto pod_zone = zone_bytes(parts_.pod_zone_offset, parts_.pod_zone_length);
   if (qname.size() <= pod_zone.size() ||
       !same_octets(qname.subspan(qname.size() - pod_zone.size()), pod_zone)) {
     return result;
@@ -172,9 +113,10 @@ LookupResult Snapshot::pod_name(std::span<const uint8_t> qname, uint16_t qtype,
 }
 
 size_t Snapshot::memory_bytes() const {
-  return tables_.arena.capacity() + table_.capacity() * sizeof(NameNode) +
-         tables_.blocks.capacity() * sizeof(AnswerBlock) +
-         tables_.cuts.capacity() * sizeof(RRsetCut) + tables_.zones.capacity() * sizeof(ServedZone);
+  size_t bytes = parts_.index.memory_bytes() + parts_.zone_arena.capacity() +
+                 parts_.zones.capacity() * sizeof(ServedZone);
+  for (const auto& chunk : parts_.chunks) bytes += chunk ? chunk->memory_bytes() : 0;
+  return bytes;
 }
 
 }  // namespace clusterdns::zones

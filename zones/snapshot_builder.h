@@ -1,7 +1,7 @@
 #pragma once
-// Records → Snapshot: groups records by owner and type, derives the empty
-// non-terminals (RFC 8020), follows in-zone CNAME chains, and encodes every answer
-// once so the serving path only copies octets (DESIGN.md §4). Runs off the serving
+// Records → Snapshot in one piece: every record in one chunk (snapshot_chunk.h), the
+// served zones and the index. For tests and tools; `serve` builds per group of
+// objects and reuses unchanged chunks (cluster_snapshot.h). Runs off the serving
 // threads; allocates freely.
 
 #include <memory>
@@ -32,5 +32,18 @@ std::unique_ptr<const Snapshot> build_snapshot(const SnapshotInput& input);
 std::unique_ptr<const Snapshot> build_snapshot(const std::vector<Record>& records,
                                                const RecordOptions& options,
                                                std::vector<std::string> namespaces = {});
+
+// The pieces both builders share.
+// Names that exist for a namespace without records: "<ns>.svc.<zone>." and, unless pods
+// are disabled, "<ns>.pod.<zone>." (a name that is not one DNS label gives none).
+void add_namespace_names(std::string_view namespace_name, const RecordOptions& options,
+                         std::vector<std::string>& names);
+// The apexes of the served zones as text ("cluster.local.", "in-addr.arpa.", ...).
+std::vector<std::string> apex_names(const RecordOptions& options);
+// Fills parts.zone_arena, zones and the pod zone from parts.options; the SOA of a
+// zone's negative answers is the SOA record at its apex among `records`, if any.
+void add_served_zones(SnapshotParts& parts, const std::vector<Record>& records);
+// Indexes parts.chunks (in order).
+void index_chunks(SnapshotParts& parts);
 
 }  // namespace clusterdns::zones

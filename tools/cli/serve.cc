@@ -63,8 +63,8 @@ constexpr const char* kServeHelp =
 // thread on changes, keeping the SOA serial increasing across both.
 class SnapshotRefresher {
  public:
-  SnapshotRefresher(zones::SnapshotPublisher& publisher, zones::RecordOptions options)
-      : publisher_(publisher), options_(std::move(options)) {}
+  SnapshotRefresher(zones::SnapshotPublisher& publisher, const zones::RecordOptions& options)
+      : publisher_(publisher), builder_(options) {}
 
   // Returns the number of records published, or 0 when a newer state was published
   // already (a change seen by the watcher before the first publish).
@@ -87,9 +87,8 @@ class SnapshotRefresher {
  private:
   size_t publish_locked(const registry::ClusterState& state) {
     serial_ = registry::next_serial(serial_);
-    zones::RecordOptions options = options_;
-    options.serial = serial_;
-    auto built = zones::build_cluster_snapshot(state, options);
+    // Re-encodes only the parts of the zone whose objects changed (issue 6).
+    auto built = builder_.build(state, serial_);
     publisher_.publish(std::move(built.snapshot));
     // Building a snapshot churns through far more temporary memory than it keeps;
     // give the freed pages back instead of letting the heap stay at its peak.
@@ -98,7 +97,7 @@ class SnapshotRefresher {
   }
 
   zones::SnapshotPublisher& publisher_;
-  const zones::RecordOptions options_;
+  zones::ClusterSnapshotBuilder builder_;  // guarded by mutex_
   mutable std::mutex mutex_;
   uint32_t serial_ = 0;
 };

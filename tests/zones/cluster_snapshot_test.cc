@@ -1,0 +1,227 @@
+// The per-bucket snapshot build (zones/cluster_snapshot.h) against the one-chunk build
+// of the same records (zones/snapshot_builder.h): every name and type must answer with
+// the same octets, including names two buckets share and CNAME chains across buckets,
+// and a rebuild after a change must re-encode only what changed.
+
+#include "zones/cluster_snapshot.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "dns/wire/types.h"
+#include "records_test_support.h"
+#include "zones/answer_encoder.h"
+#include "zones/records.h"
+#include "zones/snapshot_builder.h"
+
+namespace clusterdns::zones {
+namespace {
+
+using test::address;
+using test::cluster_ip_service;
+using test::endpoints;
+using test::headless_service;
+using test::pod;
+using test::port;
+
+std::string ip_text(int a, int b, int c) {
+  return "10." + std::to_string(a) + "." + std::to_string(b) + "." + std::to_string(c);
+}
+
+registry::Service external_name(std::string ns, std::string name, std::string target) {
+  registry::Service service;
+  service.namespace_name = std::move(ns);
+  service.name = std::move(name);
+  service.type = registry::ServiceType::kExternalName;
+  service.external_name = std::move(target);
+  return service;
+}
+
+// Enough objects to spread over many buckets, with the cases that cross buckets:
+// endpoint addresses claimed by two headless Services (two PTRs on one name), pods
+// sharing an address (host network), and ExternalName chains into other namespaces.
+registry::ClusterState sample_state() {
+  registry::ClusterState state;
+  const std::vector<std::string> namespaces = {"alpha", "beta", "default"};
+  for (int i = 0; i < 300; ++i) {
+    const std::string ns = namespaces[i % 3];
+    const std::string ip = ip_text(96, i / 200, i % 200 + 10);
+    state.services.push_back(cluster_ip_service(ns, "svc-" + std::to_string(i), {ip.c_str()},
+                                                {port("http", 80), port("metrics", 9090)}));
+  }
+  for (int h = 0; h < 40; ++h) {
+    const std::string ns = namespaces[h % 3];
+    const std::string name = "head-" + std::to_string(h);
+    state.services.push_back(headless_service(ns, name, {port("grpc", 8080)}));
+    registry::EndpointSubset subset;
+    for (int p = 0; p < 4; ++p) {
+      // Services h and h+20 share their addresses: two PTRs per address.
+      const std::string ip = ip_text(244, h % 20, p + 2);
+      subset.addresses.push_back(address(ip.c_str(), p == 0 ? "leader" : ""));
+    }
+    subset.ports.push_back(test::endpoint_port("grpc", 8080));
+    state.endpoints.push_back(endpoints(ns, name, {subset}));
+  }
+  for (int i = 0; i < 20; ++i) {
+    // Chains: ext-a-i → ext-b-i (another namespace) → svc-i.
+    const std::string target = "svc-" + std::to_string(i) + "." + namespaces[i % 3] +
+                               ".svc.cluster.local";
+    state.services.push_back(external_name("beta", "ext-b-" + std::to_string(i), target));
+    state.services.push_back(external_name(
+        "alpha", "ext-a-" + std::to_string(i), "ext-b-" + std::to_string(i) + ".beta.svc.cluster.local"));
+  }
+  state.services.push_back(external_name("alpha", "outside", "www.example.org"));
+  for (int i = 0; i < 60; ++i) {
+    // Pods 0..29 and 30..59 pairwise share an address, as host-network pods do.
+    const std::string ip = ip_text(250, 0, i % 30 + 2);
+    state.pods.push_back(pod(namespaces[i % 3 == 0 ? 0 : 1], "pod-" + std::to_string(i), {ip.c_str()}));
+  }
+  const auto by_name = [](const auto& a, const auto& b) {
+    return std::tie(a.namespace_name, a.name) < std::tie(b.namespace_name, b.name);
+  };
+  std::sort(state.services.begin(), state.services.end(), by_name);
+  std::sort(state.endpoints.begin(), state.endpoints.end(), by_name);
+  std::sort(state.pods.begin(), state.pods.end(), by_name);
+  return state;
+}
+
+// What a lookup gives, as comparable data: the kind, the zone and the body octets.
+std::string answer_of(const Snapshot& snapshot, const std::vector<uint8_t>& qname, uint16_t type) {
+  const LookupResult found = snapshot.lookup(qname, type);
+  std::string out = std::to_string(static_cast<int>(found.kind));
+  if (found.zone != nullptr) out += "/zone" + std::to_string(found.zone - snapshot.zones().data());
+  if (found.block != nullptr) {
+    const AnswerBlock& block = *found.block;
+    const auto body = found.chunk->bytes(
+        block.offset, block.answer_length + block.authority_length + block.additional_length);
+    out += "/" + std::string(body.begin(), body.end());
+    for (const auto& cut : found.chunk->answer_cuts(block)) out += "/" + std::to_string(cut.end);
+    for (const auto& cut : found.chunk->additional_cuts(block)) out += "/" + std::to_string(cut.end);
+  }
+  return out;
+}
+
+// Every owner, every ancestor of one, and names that do not exist.
+std::vector<std::string> names_to_ask(const std::vector<Record>& records) {
+  std::set<std::string> names;
+  for (const Record& record : records) {
+    std::string name = record.owner;
+    while (!name.empty() && name != ".") {
+      names.insert(name);
+      name = name.substr(name.find('.') + 1);
+    }
+    names.insert("nope." + record.owner);
+  }
+  names.insert("missing.alpha.svc.cluster.local.");
+  names.insert("alpha.svc.cluster.local.");
+  names.insert("beta.pod.cluster.local.");
+  names.insert("www.example.org.");
+  return {names.begin(), names.end()};
+}
+
+void expect_same_answers(const Snapshot& built, const registry::ClusterState& state,
+                         const RecordOptions& options) {
+  const std::vector<Record> records = build_records(state, options);
+  std::vector<std::string> namespaces = {"alpha", "beta", "default"};
+  const auto reference = build_snapshot(records, options, namespaces);
+  constexpr uint16_t kTypes[] = {1, 2, 5, 6, 12, 16, 28, 33, 255};
+  size_t compared = 0;
+  for (const std::string& name : names_to_ask(records)) {
+    const auto wire = name_to_wire(name);
+    for (const uint16_t type : kTypes) {
+      ASSERT_EQ(answer_of(built, wire, type), answer_of(*reference, wire, type))
+          << name << " type " << type;
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 5000u);
+}
+
+RecordOptions options_with_serial(uint32_t serial) {
+  RecordOptions options = test::default_options();
+  options.serial = serial;
+  return options;
+}
+
+TEST(ClusterSnapshot, AnswersAsOneChunkOfAllRecordsWould) {
+  const registry::ClusterState state = sample_state();
+  const RecordOptions options = options_with_serial(7);
+  const ClusterSnapshot built = build_cluster_snapshot(state, options);
+  EXPECT_GT(built.snapshot->chunks().size(), 100u);  // really spread over buckets
+  expect_same_answers(*built.snapshot, state, options);
+}
+
+TEST(ClusterSnapshot, AnAddressTwoServicesClaimHasBothPtrs) {
+  const registry::ClusterState state = sample_state();
+  const ClusterSnapshot built = build_cluster_snapshot(state, options_with_serial(7));
+  const auto found = built.snapshot->lookup(name_to_wire("3.0.244.10.in-addr.arpa."), 12);
+  ASSERT_EQ(found.kind, LookupKind::kAnswer);
+  ASSERT_EQ(found.chunk->answer_cuts(*found.block).size(), 1u);
+  EXPECT_EQ(found.chunk->answer_cuts(*found.block)[0].count, 2u);  // head-0 and head-20
+}
+
+TEST(ClusterSnapshot, ExternalNameChainsAcrossNamespacesEndAtTheTargetAddress) {
+  const registry::ClusterState state = sample_state();
+  const ClusterSnapshot built = build_cluster_snapshot(state, options_with_serial(7));
+  const auto found = built.snapshot->lookup(name_to_wire("ext-a-4.alpha.svc.cluster.local."), 1);
+  ASSERT_EQ(found.kind, LookupKind::kAnswer);
+  const auto cuts = found.chunk->answer_cuts(*found.block);
+  ASSERT_EQ(cuts.size(), 3u);  // CNAME, CNAME, A
+  EXPECT_EQ(cuts.back().count, 3u);
+}
+
+TEST(ClusterSnapshot, RebuildingReencodesOnlyTheBucketsThatChanged) {
+  registry::ClusterState state = sample_state();
+  ClusterSnapshotBuilder builder(test::default_options());
+  const ClusterSnapshot first = builder.build(state, 1);
+  EXPECT_GT(first.buckets_encoded, 100u);
+
+  const ClusterSnapshot same = builder.build(state, 2);
+  EXPECT_EQ(same.buckets_encoded, 0u);
+  // Unchanged buckets are the very same chunks, shared. Not so the first (the apexes
+  // carry the serial) and the last (the names two buckets share, encoded jointly).
+  const auto& before = first.snapshot->chunks();
+  const auto& after = same.snapshot->chunks();
+  ASSERT_EQ(before.size(), after.size());
+  for (size_t i = 1; i + 1 < before.size(); ++i) EXPECT_EQ(before[i].get(), after[i].get());
+
+  // A pod recreated with a new address behind a headless Service (the seed story).
+  registry::Endpoints& changed = state.endpoints.front();
+  changed.subsets[0].addresses[1].ip = test::ip("10.244.99.7");
+  state.pods.front().ips = {test::ip("10.250.9.9")};
+  const ClusterSnapshot next = builder.build(state, 3);
+  EXPECT_GE(next.buckets_encoded, 1u);
+  EXPECT_LE(next.buckets_encoded, 2u);
+  expect_same_answers(*next.snapshot, state, options_with_serial(3));
+
+  // A Service removed: its names go, nothing else changes.
+  const std::string removed = state.services.back().name + "." +
+                              state.services.back().namespace_name + ".svc.cluster.local.";
+  state.services.pop_back();
+  const ClusterSnapshot fewer = builder.build(state, 4);
+  EXPECT_EQ(fewer.buckets_encoded, 1u);
+  EXPECT_EQ(fewer.snapshot->lookup(name_to_wire(removed), 1).kind, LookupKind::kNXDomain);
+  expect_same_answers(*fewer.snapshot, state, options_with_serial(4));
+}
+
+TEST(ClusterSnapshot, TheSerialOfEveryBuildIsInItsNegativeAnswers) {
+  const registry::ClusterState state = sample_state();
+  ClusterSnapshotBuilder builder(test::default_options());
+  for (const uint32_t serial : {11u, 12u}) {
+    const ClusterSnapshot built = builder.build(state, serial);
+    const ServedZone& zone = built.snapshot->zones().front();
+    const auto soa = built.snapshot->zone_bytes(zone.negative_soa_offset, zone.negative_soa_length);
+    // SERIAL is the first of the five 32-bit fields that end the SOA RDATA.
+    const size_t at = soa.size() - 20;
+    const uint32_t got = (uint32_t{soa[at]} << 24) | (uint32_t{soa[at + 1]} << 16) |
+                         (uint32_t{soa[at + 2]} << 8) | soa[at + 3];
+    EXPECT_EQ(got, serial);
+  }
+}
+
+}  // namespace
+}  // namespace clusterdns::zones

@@ -1,0 +1,18 @@
+#pragma once
+// A 64-bit fingerprint of everything one group of records is derived from (a Service
+// with its Endpoints, a Pod), so a reload can tell which groups to derive and encode
+// again (cluster_snapshot.h). Every field counts except where an object was read from
+// (SourceRef): moving a manifest's lines around changes no record.
+
+#include <cstdint>
+#include <string_view>
+
+#include "registry/objects.h"
+
+namespace clusterdns::zones {
+
+uint64_t fingerprint(const registry::Service& service, const registry::Endpoints* endpoints);
+uint64_t fingerprint(const registry::Pod& pod);
+uint64_t fingerprint(std::string_view text);
+
+}  // namespace clusterdns::zones

@@ -1,0 +1,110 @@
+#pragma once
+// One immutable piece of the answer table (DESIGN.md §4): the owner names a group of
+// records produces, each with its precomputed response bodies. A snapshot is a set of
+// chunks plus one hash index over all their names (snapshot.h), so a reload re-encodes
+// only the chunks whose records changed and shares the others with the previous
+// snapshot (issue 6: one changed pod among 50k objects must not re-encode them all).
+//
+// Bodies are encoded as if the question (the owner, lower-cased, at offset 12) came
+// first; pointers only ever reach into the question or earlier in the same body, so a
+// body is valid wherever its chunk lives.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "zones/options.h"
+#include "zones/record.h"
+
+namespace clusterdns::zones {
+
+// The end of one RRset within a section: octets and records from the section start.
+// Truncation keeps whole RRsets (RFC 2181 §9), so it cuts only here.
+struct RRsetCut {
+  uint32_t end = 0;
+  uint32_t count = 0;
+};
+
+// One precomputed response body for (name, type). In the chunk's arena: answer octets,
+// then authority, then additional. Cuts: `answer_rrsets` entries for the answer section,
+// then `additional_rrsets` entries for the additional section, from `first_cut`.
+struct AnswerBlock {
+  uint16_t type = 0;
+  uint16_t answer_rrsets = 0;
+  uint16_t additional_rrsets = 0;
+  uint16_t authority_count = 0;
+  uint32_t offset = 0;
+  uint32_t answer_length = 0;
+  uint32_t authority_length = 0;
+  uint32_t additional_length = 0;
+  uint32_t first_cut = 0;
+};
+
+// An owner name of the chunk (with records, or a name that must exist without any,
+// like a namespace's "<ns>.svc.<zone>").
+struct ChunkName {
+  uint32_t name_offset = 0;  // lower-case uncompressed wire name in the arena
+  uint8_t name_length = 0;
+  uint8_t zone = 0;          // index into the served zones (ServedZones order)
+  uint16_t block_count = 0;  // AnswerBlocks, sorted by type, from first_block
+  uint32_t first_block = 0;
+};
+
+// A CNAME whose target is in a served zone but not in this chunk: its answer here is
+// the CNAME alone, and the snapshot re-encodes it together with the target's chunk.
+struct ExternalCname {
+  std::string owner;   // wire octets
+  std::string target;  // wire octets
+};
+
+class ChunkBuilder;
+
+class SnapshotChunk {
+ public:
+  std::span<const uint8_t> bytes(uint32_t offset, uint32_t length) const {
+    return {arena_.data() + offset, length};
+  }
+  std::span<const uint8_t> name_bytes(const ChunkName& name) const {
+    return bytes(name.name_offset, name.name_length);
+  }
+  std::span<const ChunkName> names() const { return names_; }
+  std::span<const AnswerBlock> blocks(const ChunkName& name) const {
+    return {blocks_.data() + name.first_block, name.block_count};
+  }
+  std::span<const RRsetCut> answer_cuts(const AnswerBlock& block) const {
+    return {cuts_.data() + block.first_cut, block.answer_rrsets};
+  }
+  std::span<const RRsetCut> additional_cuts(const AnswerBlock& block) const {
+    return {cuts_.data() + block.first_cut + block.answer_rrsets, block.additional_rrsets};
+  }
+  const std::vector<ExternalCname>& external_cnames() const { return external_cnames_; }
+  size_t record_count() const { return record_count_; }
+  size_t memory_bytes() const;
+
+ private:
+  friend class ChunkBuilder;
+  std::vector<uint8_t> arena_;
+  std::vector<ChunkName> names_;
+  std::vector<AnswerBlock> blocks_;
+  std::vector<RRsetCut> cuts_;
+  std::vector<ExternalCname> external_cnames_;
+  size_t record_count_ = 0;
+};
+
+// The apexes of the served zones, in ChunkName::zone order: the cluster domain, then
+// in-addr.arpa. and ip6.arpa. (lower-case wire octets).
+std::vector<std::string> served_apexes(const RecordOptions& options);
+
+// Records (any order; an RRset keeps the order its records come in, so callers sort
+// them first, sort_records() in records.h) plus names that must exist without records →
+// one chunk. Records and names outside the served zones are ignored, as are names under
+// pod.<zone> when pods are disabled. In-zone CNAME chains are followed within the chunk.
+// Runs off the serving threads; allocates freely.
+std::shared_ptr<const SnapshotChunk> build_chunk(std::vector<Record> records,
+                                                 const std::vector<std::string>& empty_names,
+                                                 const RecordOptions& options);
+
+}  // namespace clusterdns::zones
