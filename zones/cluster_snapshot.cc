@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 #include "zones/group_fingerprint.h"
@@ -73,8 +74,19 @@ struct Grouping {
 
 Grouping group_state(const registry::ClusterState& state, const RecordOptions& options) {
   Grouping grouping;
+  // Services and endpoints are both sorted by (namespace, name): walk them together.
+  auto next_endpoints = state.endpoints.begin();
   for (const auto& service : state.services) {
-    const registry::Endpoints* endpoints = state.find_endpoints(service.namespace_name, service.name);
+    const auto key = std::tie(service.namespace_name, service.name);
+    while (next_endpoints != state.endpoints.end() &&
+           std::tie(next_endpoints->namespace_name, next_endpoints->name) < key) {
+      ++next_endpoints;
+    }
+    const registry::Endpoints* endpoints =
+        next_endpoints != state.endpoints.end() &&
+                std::tie(next_endpoints->namespace_name, next_endpoints->name) == key
+            ? &*next_endpoints
+            : nullptr;
     grouping.add(bucket_of(GroupKind::kService, service.namespace_name, service.name),
                  Group{.kind = GroupKind::kService, .service = &service, .endpoints = endpoints,
                        .pod = nullptr, .namespace_name = service.namespace_name},
@@ -125,45 +137,50 @@ void derive_apex(const RecordOptions& options, Derived& out) {
   out.names.insert(out.names.end(), apexes.begin(), apexes.end());
 }
 
-constexpr size_t kApexChunk = static_cast<size_t>(-1);
+// Index slots: the apexes, then one per bucket, then the joint re-encoding.
+constexpr uint16_t kApexSlot = 0;
+constexpr uint16_t kJointSlot = kBuckets + 1;
+uint16_t slot_of_bucket(size_t bucket) { return static_cast<uint16_t>(bucket + 1); }
 
-// Names two chunks hold with records, and CNAMEs leaving their chunk: the chunks
-// involved, by position, and the names to point at their joint re-encoding.
+// Names two chunks hold with records, and CNAMEs leaving their chunk: the slots
+// involved, and the names to point at their joint re-encoding.
 struct FixUps {
-  std::set<uint32_t> chunks;
+  std::set<uint16_t> slots;
   std::vector<std::string> names;
 };
 
-FixUps find_fix_ups(const SnapshotParts& parts) {
+FixUps find_fix_ups(const SnapshotIndex& index) {
   FixUps fix_ups;
-  const SnapshotIndex& index = parts.index;
-  const auto holders = [&](const std::string& name, std::set<uint32_t>& into) {
+  const auto clashes = index.clashes();
+  const auto holders = [&](const std::string& name, std::set<uint16_t>& into) {
     const auto wire = std::span(reinterpret_cast<const uint8_t*>(name.data()), name.size());
     const IndexEntry* entry = index.find_name(wire);
-    if (entry == nullptr || entry->skip != 0) return false;
+    if (entry == nullptr || entry->chunk == SnapshotIndex::kNoChunk) return false;
     into.insert(entry->chunk);
-    for (const NameClash& clash : index.clashes()) {
-      if (clash.name == name) into.insert(clash.chunks.begin(), clash.chunks.end());
+    for (const auto& [clash, slots] : clashes) {
+      if (clash == name) into.insert(slots.begin(), slots.end());
     }
     return true;
   };
-  for (const NameClash& clash : index.clashes()) {
-    fix_ups.names.push_back(clash.name);
-    fix_ups.chunks.insert(clash.chunks.begin(), clash.chunks.end());
+  for (const auto& [name, slots] : clashes) {
+    fix_ups.names.push_back(name);
+    fix_ups.slots.insert(slots.begin(), slots.end());
   }
-  for (uint32_t position = 0; position < parts.chunks.size(); ++position) {
-    for (const ExternalCname& cname : parts.chunks[position]->external_cnames()) {
+  for (uint16_t slot = kApexSlot; slot < kJointSlot; ++slot) {
+    const SnapshotChunk* chunk = index.chunk_at(slot);
+    if (chunk == nullptr) continue;
+    for (const ExternalCname& cname : chunk->external_cnames()) {
       fix_ups.names.push_back(cname.owner);
-      fix_ups.chunks.insert(position);
+      fix_ups.slots.insert(slot);
       // Follow the chain through other chunks, as far as one chunk would (8 steps).
       std::string target = cname.target;
       for (int step = 0; step < 8; ++step) {
-        std::set<uint32_t> found;
+        std::set<uint16_t> found;
         if (!holders(target, found)) break;
-        fix_ups.chunks.insert(found.begin(), found.end());
+        fix_ups.slots.insert(found.begin(), found.end());
         const std::string* next = nullptr;
-        for (const uint32_t holder : found) {
-          for (const ExternalCname& onward : parts.chunks[holder]->external_cnames()) {
+        for (const uint16_t holder : found) {
+          for (const ExternalCname& onward : index.chunk_at(holder)->external_cnames()) {
             if (onward.owner == target) next = &onward.target;
           }
         }
@@ -186,62 +203,84 @@ ClusterSnapshot ClusterSnapshotBuilder::build(const registry::ClusterState& stat
   SnapshotParts parts;
   parts.options = options_;
   parts.options.serial = serial;
+  const bool first = index_ == nullptr;
+  auto index = first ? std::make_shared<SnapshotIndex>(served_apexes(options_), kJointSlot + 1)
+                     : std::make_shared<SnapshotIndex>(*index_);
+  index->restore_redirects();
 
   // The apexes carry the serial: their chunk is new every time (it is tiny).
   Derived apex;
   derive_apex(parts.options, apex);
   sort_records(apex.records);
   add_served_zones(parts, apex.records);
-  parts.chunks.push_back(build_chunk(apex.records, apex.names, parts.options));
-  std::vector<size_t> bucket_at = {kApexChunk};  // chunk position → bucket
+  auto apex_chunk = build_chunk(apex.records, apex.names, parts.options);
 
   const Grouping grouping = group_state(state, options_);
+  std::vector<std::pair<size_t, std::shared_ptr<const SnapshotChunk>>> changed;
   for (size_t b = 0; b < kBuckets; ++b) {
-    Bucket& bucket = buckets_[b];
+    const Bucket& bucket = buckets_[b];
     if (grouping.members[b].empty()) {
-      bucket = Bucket{};
+      if (bucket.chunk) changed.emplace_back(b, nullptr);
       continue;
     }
-    if (!bucket.chunk || bucket.fingerprint != grouping.fingerprints[b]) {
-      Derived derived;
-      derive(grouping.members[b], options_, derived);
-      sort_records(derived.records);
-      bucket.chunk = build_chunk(std::move(derived.records), derived.names, options_);
-      bucket.fingerprint = grouping.fingerprints[b];
-      ++result.buckets_encoded;
-    }
-    parts.chunks.push_back(bucket.chunk);
-    bucket_at.push_back(b);
+    if (bucket.chunk && bucket.fingerprint == grouping.fingerprints[b]) continue;
+    Derived derived;
+    derive(grouping.members[b], options_, derived);
+    sort_records(derived.records);
+    changed.emplace_back(b, build_chunk(std::move(derived.records), derived.names, options_));
   }
-  for (const auto& chunk : parts.chunks) parts.records += chunk->record_count();
-  index_chunks(parts);
+  result.buckets_encoded = changed.size();
 
-  const FixUps fix_ups = find_fix_ups(parts);
+  if (first) {
+    size_t names = apex_chunk->names().size();
+    for (const auto& [b, chunk] : changed) names += chunk ? chunk->names().size() : 0;
+    index->reserve(names + names / 4);
+  }
+  // The replaced chunks stay alive (in buckets_) until the index has let go of them.
+  index->replace(kApexSlot, apex_chunk.get());
+  apex_ = std::move(apex_chunk);
+  for (auto& [b, chunk] : changed) {
+    index->replace(slot_of_bucket(b), chunk.get());
+    buckets_[b] = Bucket{.fingerprint = grouping.fingerprints[b], .chunk = std::move(chunk)};
+  }
+
+  const FixUps fix_ups = find_fix_ups(*index);
+  std::shared_ptr<const SnapshotChunk> joint;
   if (!fix_ups.names.empty()) {
-    Derived joint;
-    for (const uint32_t position : fix_ups.chunks) {
-      if (bucket_at[position] == kApexChunk) {
-        derive_apex(parts.options, joint);
+    Derived together;
+    for (const uint16_t slot : fix_ups.slots) {
+      if (slot == kApexSlot) {
+        derive_apex(parts.options, together);
       } else {
-        derive(grouping.members[bucket_at[position]], options_, joint);
+        derive(grouping.members[slot - 1], options_, together);
       }
     }
-    sort_records(joint.records);  // also drops what two groups both derived
-    auto chunk = build_chunk(std::move(joint.records), joint.names, parts.options);
-    const uint32_t position = parts.index.attach(chunk.get());
-    const auto names = chunk->names();
+    sort_records(together.records);  // also drops what two groups both derived
+    joint = build_chunk(std::move(together.records), together.names, parts.options);
+  }
+  index->attach_unindexed(kJointSlot, joint.get());
+  if (joint) {
+    const auto names = joint->names();
     for (const std::string& name : fix_ups.names) {
       for (uint32_t i = 0; i < names.size(); ++i) {
-        const auto wire = chunk->name_bytes(names[i]);
+        const auto wire = joint->name_bytes(names[i]);
         if (std::equal(wire.begin(), wire.end(), name.begin(), name.end())) {
-          parts.index.repoint(wire, position, i);
+          index->redirect(wire, kJointSlot, i);
           break;
         }
       }
     }
-    parts.chunks.push_back(std::move(chunk));
   }
+  joint_ = joint;
 
+  parts.chunks.push_back(apex_);
+  for (const Bucket& bucket : buckets_) {
+    if (bucket.chunk) parts.chunks.push_back(bucket.chunk);
+  }
+  for (const auto& chunk : parts.chunks) parts.records += chunk->record_count();
+  if (joint_) parts.chunks.push_back(joint_);
+  index_ = index;
+  parts.index = std::move(index);
   result.records = parts.records;
   result.snapshot = std::make_unique<const Snapshot>(std::move(parts));
   return result;

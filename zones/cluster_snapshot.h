@@ -47,6 +47,11 @@ class ClusterSnapshotBuilder {
 
   RecordOptions options_;
   std::vector<Bucket> buckets_;
+  std::shared_ptr<const SnapshotChunk> apex_;   // the zone apexes (new every build)
+  std::shared_ptr<const SnapshotChunk> joint_;  // names re-encoded together, or null
+  // The last snapshot's index: the next one starts as a copy and changes only the
+  // chunks that changed.
+  std::shared_ptr<const SnapshotIndex> index_;
 };
 
 // One build, nothing remembered (tools, tests, the first publish of `check`).

@@ -41,31 +41,14 @@ class Hasher {
     add(address.v6);
     add(std::string_view(reinterpret_cast<const char*>(address.bytes.data()), address.size()));
   }
-  void add(const registry::Labels& labels) {
-    add(labels.size());
-    for (const auto& [key, value] : labels) {
-      add(key);
-      add(value);
-    }
-  }
   template <typename T>
   void add(const std::vector<T>& items) {
     add(items.size());
     for (const T& item : items) add(item);
   }
-  void add(const registry::ServicePort& port) {
-    add(port.name);
-    add(port.protocol);
-    add(uint64_t{port.port});
-    add(uint64_t{port.target_port});
-    add(port.target_port_name);
-    add(uint64_t{port.node_port});
-  }
   void add(const registry::EndpointAddress& address) {
     add(address.ip);
     add(address.hostname);
-    add(address.node_name);
-    add(address.target_pod);
   }
   void add(const registry::EndpointPort& port) {
     add(port.name);
@@ -77,11 +60,6 @@ class Hasher {
     add(subset.not_ready_addresses);
     add(subset.ports);
   }
-  void add(const registry::ContainerPort& port) {
-    add(port.name);
-    add(uint64_t{port.port});
-    add(port.protocol);
-  }
 
   uint64_t value() const { return hash_ ^ (hash_ >> 32); }
 
@@ -92,6 +70,9 @@ class Hasher {
 
 }  // namespace
 
+// Exactly the fields record derivation reads (service_records.cc, endpoint_records.cc,
+// reverse_records.cc, pod_records.cc): hashing the rest (labels, selectors, node
+// names) would cost time on every reload and change no answer.
 uint64_t fingerprint(const registry::Service& service, const registry::Endpoints* endpoints) {
   Hasher hasher;
   hasher.add(service.namespace_name);
@@ -99,43 +80,24 @@ uint64_t fingerprint(const registry::Service& service, const registry::Endpoints
   hasher.add(service.type);
   hasher.add(service.headless);
   hasher.add(service.cluster_ips);
-  hasher.add(service.cluster_ip_allocated);
   hasher.add(service.external_name);
-  hasher.add(service.ports);
-  hasher.add(service.selector.has_value());
-  if (service.selector) hasher.add(*service.selector);
-  hasher.add(service.publish_not_ready_addresses);
-  hasher.add(service.synthesized);
-  hasher.add(service.ip_families);
-  hasher.add(service.external_ips);
-  hasher.add(service.labels);
-  hasher.add(service.prefer_dual_stack);
-  hasher.add(endpoints != nullptr);
-  if (endpoints != nullptr) {
-    hasher.add(endpoints->namespace_name);
-    hasher.add(endpoints->name);
-    hasher.add(endpoints->subsets);
+  hasher.add(service.ports.size());
+  for (const registry::ServicePort& port : service.ports) {
+    hasher.add(port.name);
+    hasher.add(port.protocol);
+    hasher.add(uint64_t{port.port});
   }
+  hasher.add(service.publish_not_ready_addresses);
+  hasher.add(endpoints != nullptr);
+  if (endpoints != nullptr) hasher.add(endpoints->subsets);
   return hasher.value();
 }
 
 uint64_t fingerprint(const registry::Pod& pod) {
   Hasher hasher;
   hasher.add(pod.namespace_name);
-  hasher.add(pod.name);
-  hasher.add(pod.labels);
   hasher.add(pod.ips);
-  hasher.add(pod.phase);
-  hasher.add(pod.ready);
   hasher.add(pod.terminating);
-  hasher.add(pod.hostname);
-  hasher.add(pod.subdomain);
-  hasher.add(pod.node_name);
-  hasher.add(pod.ports);
-  hasher.add(pod.simulated);
-  hasher.add(uint64_t{pod.containers});
-  hasher.add(uint64_t{pod.ready_containers});
-  hasher.add(static_cast<uint64_t>(pod.restarts));
   return hasher.value();
 }
 

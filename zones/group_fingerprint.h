@@ -1,8 +1,8 @@
 #pragma once
-// A 64-bit fingerprint of everything one group of records is derived from (a Service
-// with its Endpoints, a Pod), so a reload can tell which groups to derive and encode
-// again (cluster_snapshot.h). Every field counts except where an object was read from
-// (SourceRef): moving a manifest's lines around changes no record.
+// A 64-bit fingerprint of what one group of records is derived from (a Service with
+// its Endpoints, a Pod), so a reload can tell which groups to derive and encode again
+// (cluster_snapshot.h). It covers exactly the fields the record builders read
+// (record_builders.h): a builder that starts reading another field must add it here.
 
 #include <cstdint>
 #include <string_view>

@@ -2,6 +2,8 @@
 // Internal to zones/: the per-concern record builders build_records() wires together,
 // one file each (zone_apex_records.cc, service_records.cc, endpoint_records.cc,
 // reverse_records.cc, pod_records.cc), as CoreDNS splits plugin/kubernetes.
+// The object fields they read are fingerprinted in group_fingerprint.cc, which decides
+// what a reload re-encodes: keep the two in step.
 
 #include <string>
 #include <vector>

@@ -21,10 +21,11 @@ bool same_octets(std::span<const uint8_t> a, std::span<const uint8_t> b) {
 }  // namespace
 
 LookupResult Snapshot::lookup(std::span<const uint8_t> qname, uint16_t qtype) const {
-  const IndexEntry* entry = parts_.index.find(qname, SnapshotIndex::hash_name(qname));
+  const IndexEntry* entry = parts_.index->find(qname, SnapshotIndex::hash_name(qname));
   if (entry == nullptr) return missing(qname, qtype);
-  const SnapshotChunk& chunk = parts_.index.chunk(*entry);
-  if (entry->skip == 0) return found(chunk, chunk.names()[entry->name], qtype);
+  if (const SnapshotChunk* chunk = parts_.index->chunk(*entry)) {
+    return found(*chunk, chunk->names()[entry->name], qtype);
+  }
   // An empty non-terminal (RFC 8020): exists, holds nothing.
   LookupResult result;
   result.zone = &parts_.zones[entry->zone];
@@ -113,7 +114,7 @@ LookupResult Snapshot::pod_name(std::span<const uint8_t> qname, uint16_t qtype,
 }
 
 size_t Snapshot::memory_bytes() const {
-  size_t bytes = parts_.index.memory_bytes() + parts_.zone_arena.capacity() +
+  size_t bytes = parts_.index->memory_bytes() + parts_.zone_arena.capacity() +
                  parts_.zones.capacity() * sizeof(ServedZone);
   for (const auto& chunk : parts_.chunks) bytes += chunk ? chunk->memory_bytes() : 0;
   return bytes;

@@ -56,7 +56,8 @@ struct LookupResult {
 struct SnapshotParts {
   // Every chunk the index points into (the index holds plain pointers to these).
   std::vector<std::shared_ptr<const SnapshotChunk>> chunks;
-  SnapshotIndex index;
+  // Shared with the builder, which copies it to make the next snapshot's.
+  std::shared_ptr<const SnapshotIndex> index;
   std::vector<uint8_t> zone_arena;  // apex names, negative SOA records, "pod.<zone>."
   std::vector<ServedZone> zones;    // [0] is the cluster zone, then in-addr.arpa., ip6.arpa.
   RecordOptions options;
@@ -82,7 +83,7 @@ class Snapshot {
   uint32_t ttl() const { return parts_.options.ttl; }
 
   // Names held, empty non-terminals included.
-  size_t name_count() const { return parts_.index.size(); }
+  size_t name_count() const { return parts_.index->size(); }
   size_t record_count() const { return parts_.records; }
   const std::vector<std::shared_ptr<const SnapshotChunk>>& chunks() const { return parts_.chunks; }
   // Heap octets held (chunks shared with another snapshot included), for accounting.

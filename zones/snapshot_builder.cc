@@ -96,10 +96,14 @@ void add_served_zones(SnapshotParts& parts, const std::vector<Record>& records) 
 }
 
 void index_chunks(SnapshotParts& parts) {
-  std::vector<const SnapshotChunk*> chunks;
-  chunks.reserve(parts.chunks.size());
-  for (const auto& chunk : parts.chunks) chunks.push_back(chunk.get());
-  parts.index = SnapshotIndex(std::move(chunks), served_apexes(parts.options));
+  auto index = std::make_shared<SnapshotIndex>(served_apexes(parts.options), parts.chunks.size());
+  size_t names = 0;
+  for (const auto& chunk : parts.chunks) names += chunk->names().size();
+  index->reserve(names + names / 4);
+  for (size_t slot = 0; slot < parts.chunks.size(); ++slot) {
+    index->replace(static_cast<uint16_t>(slot), parts.chunks[slot].get());
+  }
+  parts.index = std::move(index);
 }
 
 std::unique_ptr<const Snapshot> build_snapshot(const SnapshotInput& input) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <string_view>
+#include <utility>
 
 namespace clusterdns::zones {
 namespace {
@@ -23,29 +25,19 @@ bool same_name(const uint8_t* a, const uint8_t* b, size_t size) {
   return true;
 }
 
+std::string_view view_of(std::span<const uint8_t> wire) {
+  return {reinterpret_cast<const char*>(wire.data()), wire.size()};
+}
+
+std::span<const uint8_t> parent_of(std::span<const uint8_t> wire) {
+  return wire.subspan(size_t{wire[0]} + 1);
+}
+
 }  // namespace
 
-SnapshotIndex::SnapshotIndex(std::vector<const SnapshotChunk*> chunks,
-                             const std::vector<std::string>& apexes)
-    : chunks_(std::move(chunks)) {
+SnapshotIndex::SnapshotIndex(const std::vector<std::string>& apexes, size_t slots)
+    : chunks_(slots, nullptr), table_(16), mask_(15) {
   for (const std::string& apex : apexes) apex_lengths_.push_back(static_cast<uint8_t>(apex.size()));
-  size_t names = 0;
-  for (const SnapshotChunk* chunk : chunks_) names += chunk ? chunk->names().size() : 0;
-  // Room for the names and as many empty non-terminals again before growing.
-  table_.assign(std::bit_ceil(std::max<size_t>(16, 2 * names + names / 3 + 1)), IndexEntry{});
-  mask_ = table_.size() - 1;
-  for (uint32_t chunk = 0; chunk < chunks_.size(); ++chunk) {
-    if (chunks_[chunk] != nullptr) insert_names(chunk);
-  }
-  // Ancestors after every name, so that a name some chunk holds is never taken for an
-  // empty non-terminal. A present ancestor stops the walk: its own ancestors are (or
-  // will be) walked from it.
-  std::vector<IndexEntry> named;
-  named.reserve(size_);
-  for (const IndexEntry& entry : table_) {
-    if (entry.length != 0) named.push_back(entry);
-  }
-  for (const IndexEntry& entry : named) insert_ancestors(entry);
 }
 
 uint64_t SnapshotIndex::hash_name(std::span<const uint8_t> wire) {
@@ -68,9 +60,9 @@ uint64_t SnapshotIndex::hash_name(std::span<const uint8_t> wire) {
 }
 
 std::span<const uint8_t> SnapshotIndex::entry_name(const IndexEntry& entry) const {
+  if (entry.chunk == kNoChunk) return {arena_.data() + entry.name, entry.length};
   const SnapshotChunk& chunk = *chunks_[entry.chunk];
-  const ChunkName& name = chunk.names()[entry.name];
-  return chunk.bytes(name.name_offset + entry.skip, entry.length);
+  return chunk.name_bytes(chunk.names()[entry.name]);
 }
 
 const IndexEntry* SnapshotIndex::find(std::span<const uint8_t> qname, uint64_t hash) const {
@@ -87,100 +79,283 @@ const IndexEntry* SnapshotIndex::find(std::span<const uint8_t> qname, uint64_t h
   return nullptr;
 }
 
-IndexEntry* SnapshotIndex::slot_for(std::span<const uint8_t> name, uint64_t hash) {
-  uint64_t slot = hash & mask_;
+// The position of the name's entry, or of the empty slot where it would go.
+size_t SnapshotIndex::slot_of(std::span<const uint8_t> name, uint64_t hash) const {
+  size_t slot = hash & mask_;
   while (table_[slot].length != 0) {
-    IndexEntry& entry = table_[slot];
+    const IndexEntry& entry = table_[slot];
     if (entry.hash == static_cast<uint32_t>(hash) && entry.length == name.size() &&
         same_name(entry_name(entry).data(), name.data(), name.size())) {
-      return &entry;
+      return slot;
     }
     slot = (slot + 1) & mask_;
   }
-  return &table_[slot];
+  return slot;
 }
 
-void SnapshotIndex::grow() {
+void SnapshotIndex::rehash(size_t capacity) {
   std::vector<IndexEntry> old = std::move(table_);
-  table_.assign(old.size() * 2, IndexEntry{});
-  mask_ = table_.size() - 1;
+  table_.assign(capacity, IndexEntry{});
+  mask_ = capacity - 1;
   for (const IndexEntry& entry : old) {
     if (entry.length == 0) continue;
-    uint64_t slot = entry.hash & mask_;
+    size_t slot = entry.hash & mask_;
     while (table_[slot].length != 0) slot = (slot + 1) & mask_;
     table_[slot] = entry;
   }
 }
 
-void SnapshotIndex::insert_names(uint32_t chunk_position) {
-  const SnapshotChunk& chunk = *chunks_[chunk_position];
-  const auto names = chunk.names();
-  for (uint32_t i = 0; i < names.size(); ++i) {
-    const auto wire = chunk.name_bytes(names[i]);
-    const uint64_t hash = hash_name(wire);
-    IndexEntry* entry = slot_for(wire, hash);
-    if (entry->length == 0) {
-      *entry = {.hash = static_cast<uint32_t>(hash), .chunk = chunk_position, .name = i,
-                .skip = 0, .length = names[i].name_length, .zone = names[i].zone, .unused = 0};
-      ++size_;
-      continue;
-    }
-    // Held twice. A name without records only says "exists": the other copy serves.
-    const SnapshotChunk& held = *chunks_[entry->chunk];
-    const bool held_has_records = held.names()[entry->name].block_count > 0;
-    if (names[i].block_count == 0) continue;
-    if (!held_has_records) {
-      entry->chunk = chunk_position;
-      entry->name = i;
-      continue;
-    }
-    const std::string key(wire.begin(), wire.end());
-    auto clash = std::find_if(clashes_.begin(), clashes_.end(),
-                              [&](const NameClash& known) { return known.name == key; });
-    if (clash == clashes_.end()) {
-      clashes_.push_back({key, {entry->chunk}});
-      clash = clashes_.end() - 1;
-    }
-    clash->chunks.push_back(chunk_position);
-  }
+void SnapshotIndex::reserve(size_t names) {
+  const size_t wanted = std::bit_ceil(std::max<size_t>(16, names + names / 3 + 1));
+  if (wanted > table_.size()) rehash(wanted);
 }
 
-void SnapshotIndex::insert_ancestors(IndexEntry entry) {
-  const auto wire = entry_name(entry);
-  const size_t apex_length = entry.zone < apex_lengths_.size() ? apex_lengths_[entry.zone] : 1;
-  size_t skip = entry.skip;
-  for (size_t position = size_t{wire[0]} + 1; wire.size() - position > apex_length;
-       position += size_t{wire[position]} + 1) {
-    const auto ancestor = wire.subspan(position);
-    const uint64_t hash = hash_name(ancestor);
-    IndexEntry* slot = slot_for(ancestor, hash);
-    if (slot->length != 0) return;
-    if (4 * (size_ + 1) > 3 * table_.size()) {
-      grow();
-      slot = slot_for(ancestor, hash);
+void SnapshotIndex::grow_if_needed() {
+  if (4 * (size_ + 1) > 3 * table_.size()) rehash(table_.size() * 2);
+}
+
+void SnapshotIndex::erase_at(size_t position) {
+  // Backward-shift deletion: pull later entries of the probe run into the hole unless
+  // their home slot lies after it, so every entry stays reachable from its home.
+  --size_;
+  size_t hole = position;
+  for (size_t next = (hole + 1) & mask_; table_[next].length != 0; next = (next + 1) & mask_) {
+    const size_t home = table_[next].hash & mask_;
+    if (((next - home) & mask_) >= ((next - hole) & mask_)) {
+      table_[hole] = table_[next];
+      hole = next;
     }
-    *slot = {.hash = static_cast<uint32_t>(hash), .chunk = entry.chunk, .name = entry.name,
-             .skip = static_cast<uint8_t>(skip + position), .length = static_cast<uint8_t>(ancestor.size()),
-             .zone = entry.zone, .unused = 0};
+  }
+  table_[hole] = IndexEntry{};
+}
+
+bool SnapshotIndex::has_records(uint16_t slot, uint32_t name) const {
+  return chunks_[slot]->names()[name].block_count > 0;
+}
+
+void SnapshotIndex::add_child_to_parent(std::span<const uint8_t> name, uint8_t zone) {
+  const size_t apex_length = zone < apex_lengths_.size() ? apex_lengths_[zone] : 1;
+  if (name.size() <= apex_length) return;  // the apex: nothing above it is ours
+  const auto parent = parent_of(name);
+  const uint64_t hash = hash_name(parent);
+  size_t position = slot_of(parent, hash);
+  if (table_[position].length != 0) {
+    ++table_[position].children;
+    return;
+  }
+  grow_if_needed();
+  position = slot_of(parent, hash);
+  const auto offset = static_cast<uint32_t>(arena_.size());
+  arena_.insert(arena_.end(), parent.begin(), parent.end());
+  table_[position] = IndexEntry{.hash = static_cast<uint32_t>(hash), .name = offset, .children = 1,
+                                .chunk = kNoChunk, .length = static_cast<uint8_t>(parent.size()),
+                                .zone = zone};
+  ++size_;
+  // Read the parent from the arena copy: `name` may itself live in the arena.
+  add_child_to_parent({arena_.data() + offset, parent.size()}, zone);
+}
+
+void SnapshotIndex::remove_child_from_parent(std::span<const uint8_t> name, uint8_t zone) {
+  const size_t apex_length = zone < apex_lengths_.size() ? apex_lengths_[zone] : 1;
+  if (name.size() <= apex_length) return;
+  const auto parent = parent_of(name);
+  const size_t position = slot_of(parent, hash_name(parent));
+  IndexEntry& entry = table_[position];
+  if (entry.length == 0 || entry.children == 0) return;  // not counted: nothing to undo
+  if (--entry.children > 0 || entry.chunk != kNoChunk) return;
+  arena_garbage_ += entry.length;
+  erase_at(position);
+  remove_child_from_parent(parent, zone);  // the arena is not compacted meanwhile
+}
+
+void SnapshotIndex::turn_into_empty_non_terminal(size_t position) {
+  IndexEntry& entry = table_[position];
+  const auto name = entry_name(entry);
+  const auto offset = static_cast<uint32_t>(arena_.size());
+  arena_.insert(arena_.end(), name.begin(), name.end());
+  entry.chunk = kNoChunk;
+  entry.name = offset;
+}
+
+void SnapshotIndex::add_name(uint16_t slot, uint32_t name_index) {
+  const SnapshotChunk& chunk = *chunks_[slot];
+  const ChunkName& name = chunk.names()[name_index];
+  const auto wire = chunk.name_bytes(name);
+  const uint64_t hash = hash_name(wire);
+  size_t position = slot_of(wire, hash);
+  if (table_[position].length == 0) {
+    grow_if_needed();
+    position = slot_of(wire, hash);
+    table_[position] = IndexEntry{.hash = static_cast<uint32_t>(hash), .name = name_index,
+                                  .children = 0, .chunk = slot, .length = name.name_length,
+                                  .zone = name.zone};
     ++size_;
+    add_child_to_parent(wire, name.zone);
+    return;
+  }
+  IndexEntry& entry = table_[position];
+  if (entry.chunk == kNoChunk) {  // was an empty non-terminal: now held
+    arena_garbage_ += entry.length;
+    entry.chunk = slot;
+    entry.name = name_index;
+    return;
+  }
+  // Another chunk holds it too: remember both, serve one that has records.
+  std::vector<Holder>& holders = shared_[std::string(view_of(wire))];
+  if (holders.empty()) {
+    holders.push_back({entry.chunk, entry.name, has_records(entry.chunk, entry.name)});
+  }
+  const bool records = name.block_count > 0;
+  holders.push_back({slot, name_index, records});
+  if (records && !has_records(entry.chunk, entry.name)) {
+    entry.chunk = slot;
+    entry.name = name_index;
   }
 }
 
-uint32_t SnapshotIndex::attach(const SnapshotChunk* chunk) {
-  chunks_.push_back(chunk);
-  return static_cast<uint32_t>(chunks_.size() - 1);
+void SnapshotIndex::remove_name(uint16_t slot, uint32_t name_index) {
+  const SnapshotChunk& chunk = *chunks_[slot];
+  const ChunkName& name = chunk.names()[name_index];
+  const auto wire = chunk.name_bytes(name);
+  const size_t position = slot_of(wire, hash_name(wire));
+  IndexEntry& entry = table_[position];
+  if (entry.length == 0) return;
+  if (const auto shared = shared_.find(std::string(view_of(wire))); shared != shared_.end()) {
+    std::vector<Holder>& holders = shared->second;
+    std::erase_if(holders, [&](const Holder& h) { return h.slot == slot && h.name == name_index; });
+    if (entry.chunk == slot && entry.name == name_index) {
+      const auto with_records = std::find_if(holders.begin(), holders.end(),
+                                             [](const Holder& h) { return h.has_records; });
+      const Holder& next = with_records != holders.end() ? *with_records : holders.front();
+      entry.chunk = next.slot;
+      entry.name = next.name;
+    }
+    if (holders.size() < 2) shared_.erase(shared);
+    return;
+  }
+  if (entry.children > 0) {
+    turn_into_empty_non_terminal(position);
+    return;
+  }
+  erase_at(position);
+  remove_child_from_parent(wire, name.zone);
 }
 
-bool SnapshotIndex::repoint(std::span<const uint8_t> name, uint32_t chunk, uint32_t name_index) {
-  IndexEntry* entry = slot_for(name, hash_name(name));
-  if (entry->length == 0 || entry->skip != 0) return false;
-  entry->chunk = chunk;
-  entry->name = name_index;
+void SnapshotIndex::replace(uint16_t slot, const SnapshotChunk* chunk) {
+  const SnapshotChunk* old = chunks_[slot];
+  if (old == chunk) return;
+  // The new chunk sits in a scratch slot while the old one is still readable, so every
+  // entry's name can be read throughout; then its entries move to `slot`.
+  const auto scratch = static_cast<uint16_t>(chunks_.size());
+  chunks_.push_back(chunk);
+  std::unordered_map<std::string_view, uint32_t> old_names;
+  if (old != nullptr) {
+    old_names.reserve(old->names().size());
+    for (uint32_t i = 0; i < old->names().size(); ++i) {
+      old_names.emplace(view_of(old->name_bytes(old->names()[i])), i);
+    }
+  }
+  std::vector<size_t> moved;  // positions of entries pointing at the scratch slot
+  if (chunk != nullptr) {
+    for (uint32_t i = 0; i < chunk->names().size(); ++i) {
+      const auto wire = chunk->name_bytes(chunk->names()[i]);
+      const auto kept = old_names.find(view_of(wire));
+      if (kept == old_names.end()) {
+        add_name(scratch, i);
+        continue;
+      }
+      // Held before and after: the same entry, now read from the new chunk.
+      const uint32_t old_index = kept->second;
+      old_names.erase(kept);
+      const size_t position = slot_of(wire, hash_name(wire));
+      IndexEntry& entry = table_[position];
+      if (entry.chunk == slot && entry.name == old_index) {
+        entry.chunk = scratch;
+        entry.name = i;
+      }
+      if (auto shared = shared_.find(std::string(view_of(wire))); shared != shared_.end()) {
+        for (Holder& holder : shared->second) {
+          if (holder.slot == slot && holder.name == old_index) {
+            holder = {scratch, i, chunk->names()[i].block_count > 0};
+          }
+        }
+      }
+    }
+  }
+  for (const auto& [name, index] : old_names) remove_name(slot, index);
+  // Every entry and holder on the scratch slot moves to `slot`. Positions first: the
+  // table must not be searched while entries point at a slot whose chunk is changing.
+  if (chunk != nullptr) {
+    for (uint32_t i = 0; i < chunk->names().size(); ++i) {
+      const auto wire = chunk->name_bytes(chunk->names()[i]);
+      const size_t position = slot_of(wire, hash_name(wire));
+      if (table_[position].chunk == scratch) moved.push_back(position);
+      if (auto shared = shared_.find(std::string(view_of(wire))); shared != shared_.end()) {
+        for (Holder& holder : shared->second) {
+          if (holder.slot == scratch) holder.slot = slot;
+        }
+      }
+    }
+  }
+  for (const size_t position : moved) table_[position].chunk = slot;
+  chunks_[slot] = chunk;
+  chunks_.pop_back();
+  if (arena_garbage_ > 65536 && 2 * arena_garbage_ > arena_.size()) compact_arena();
+}
+
+void SnapshotIndex::compact_arena() {
+  std::vector<uint8_t> arena;
+  for (IndexEntry& entry : table_) {
+    if (entry.length == 0 || entry.chunk != kNoChunk) continue;
+    const auto name = entry_name(entry);
+    entry.name = static_cast<uint32_t>(arena.size());
+    arena.insert(arena.end(), name.begin(), name.end());
+  }
+  arena_ = std::move(arena);
+  arena_garbage_ = 0;
+}
+
+std::vector<std::pair<std::string, std::vector<uint16_t>>> SnapshotIndex::clashes() const {
+  std::vector<std::pair<std::string, std::vector<uint16_t>>> found;
+  for (const auto& [name, holders] : shared_) {
+    std::vector<uint16_t> slots;
+    for (const Holder& holder : holders) {
+      if (holder.has_records) slots.push_back(holder.slot);
+    }
+    if (slots.size() < 2) continue;
+    std::sort(slots.begin(), slots.end());
+    found.emplace_back(name, std::move(slots));
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+bool SnapshotIndex::redirect(std::span<const uint8_t> name, uint16_t slot, uint32_t name_index) {
+  const size_t position = slot_of(name, hash_name(name));
+  IndexEntry& entry = table_[position];
+  if (entry.length == 0 || entry.chunk == kNoChunk) return false;
+  redirects_.push_back({std::string(view_of(name)), entry.chunk, entry.name});
+  entry.chunk = slot;
+  entry.name = name_index;
   return true;
 }
 
+void SnapshotIndex::restore_redirects() {
+  // In reverse, so a name redirected twice ends where it started.
+  for (auto redirect = redirects_.rbegin(); redirect != redirects_.rend(); ++redirect) {
+    const auto name = std::span(reinterpret_cast<const uint8_t*>(redirect->name.data()),
+                                redirect->name.size());
+    const size_t position = slot_of(name, hash_name(name));
+    if (table_[position].length == 0) continue;
+    table_[position].chunk = redirect->slot;
+    table_[position].name = redirect->name_index;
+  }
+  redirects_.clear();
+}
+
 size_t SnapshotIndex::memory_bytes() const {
-  return table_.capacity() * sizeof(IndexEntry) + chunks_.capacity() * sizeof(void*);
+  return table_.capacity() * sizeof(IndexEntry) + chunks_.capacity() * sizeof(void*) +
+         arena_.capacity();
 }
 
 }  // namespace clusterdns::zones

@@ -1,16 +1,23 @@
 #pragma once
 // The one hash index over every name of a snapshot's chunks (snapshot_chunk.h), plus
 // the empty non-terminals (RFC 8020): each proper ancestor of a name, down to its zone
-// apex, exists. An ancestor is not stored again: its entry points into the name bytes
-// of one descendant (`skip` octets in), which is why it needs no chunk of its own.
+// apex, exists while some name below it does.
 //
-// Open addressing over 16-octet entries, load at most 3/4. Built off the serving
-// threads; find() never allocates.
+// Chunks sit in numbered slots. replace() swaps the chunk of one slot and updates only
+// the names that chunk had or has, so a reload that re-encodes a few chunks costs a
+// copy of the table plus work in proportion to the change (issue 6), not a rebuild over
+// every name. Each entry counts the entries directly below it; an empty non-terminal
+// goes when its count drops to zero.
+//
+// Open addressing with linear probing over 16-octet entries, load at most 3/4;
+// deletion shifts entries back, so there are no tombstones. Built and changed off the
+// serving threads; a published snapshot holds its own copy, which find() only reads.
 
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "zones/snapshot_chunk.h"
@@ -18,63 +25,92 @@
 namespace clusterdns::zones {
 
 struct IndexEntry {
-  uint32_t hash = 0;   // low bits of hash_name(): picks the slot, skips most compares
-  uint32_t chunk = 0;  // position in the index's chunk list
-  uint32_t name = 0;   // index into that chunk's names()
-  uint8_t skip = 0;    // > 0: an empty non-terminal, this many octets into the name
-  uint8_t length = 0;  // name length; 0 marks an empty slot
+  uint32_t hash = 0;      // low bits of hash_name(): picks the slot, skips most compares
+  uint32_t name = 0;      // index into the chunk's names(), or (no chunk) offset in the
+                          // index's own arena of empty non-terminal names
+  uint32_t children = 0;  // entries whose parent this is
+  uint16_t chunk = 0;     // slot of the chunk holding the name; kNoChunk: none
+  uint8_t length = 0;     // name length; 0 marks an empty slot
   uint8_t zone = 0;
-  uint8_t unused = 0;
-};
-
-// A name that two or more chunks hold with records: the index keeps the first; the
-// snapshot builder re-encodes the merged owner and repoints it (repoint()).
-struct NameClash {
-  std::string name;              // wire octets
-  std::vector<uint32_t> chunks;  // every chunk holding it with records, ascending
 };
 
 class SnapshotIndex {
  public:
+  static constexpr uint16_t kNoChunk = 0xffff;
+
   SnapshotIndex() = default;
-  // Indexes every name of `chunks` (null entries are skipped) and their ancestors down
-  // to the apex of their zone (`apexes`: wire names in ChunkName::zone order).
-  SnapshotIndex(std::vector<const SnapshotChunk*> chunks, const std::vector<std::string>& apexes);
+  // `apexes`: wire names of the served zones in ChunkName::zone order; `slots`: how
+  // many chunk slots (below kNoChunk).
+  SnapshotIndex(const std::vector<std::string>& apexes, size_t slots);
 
   // Hash of the lower-case wire name; the index and its callers must agree.
   static uint64_t hash_name(std::span<const uint8_t> wire);
 
   const IndexEntry* find(std::span<const uint8_t> qname, uint64_t hash) const;
-  const SnapshotChunk& chunk(const IndexEntry& entry) const { return *chunks_[entry.chunk]; }
-
-  const std::vector<NameClash>& clashes() const { return clashes_; }
-  // The chunk holding `name` with records at position `chunk` (the first if several).
   const IndexEntry* find_name(std::span<const uint8_t> name) const {
     return find(name, hash_name(name));
   }
+  // The chunk an entry's name is in, null for an empty non-terminal.
+  const SnapshotChunk* chunk(const IndexEntry& entry) const {
+    return entry.chunk == kNoChunk ? nullptr : chunks_[entry.chunk];
+  }
+  const SnapshotChunk* chunk_at(uint16_t slot) const { return chunks_[slot]; }
 
-  // Adds a chunk that is not indexed by itself (a re-encoding of names other chunks
-  // hold) and returns its position.
-  uint32_t attach(const SnapshotChunk* chunk);
-  // Points an indexed name at name `name_index` of chunk `chunk`. False if not indexed.
-  bool repoint(std::span<const uint8_t> name, uint32_t chunk, uint32_t name_index);
+  // Room for this many names without growing.
+  void reserve(size_t names);
+  // Puts `chunk` (may be null) in `slot` in place of the chunk there.
+  void replace(uint16_t slot, const SnapshotChunk* chunk);
+  // Puts `chunk` in `slot` without indexing its names: it only serves redirect()s.
+  void attach_unindexed(uint16_t slot, const SnapshotChunk* chunk) { chunks_[slot] = chunk; }
+
+  // Names that two or more chunks hold with records (wire octets), with those slots:
+  // the index serves the first; the builder encodes them jointly and redirects them.
+  std::vector<std::pair<std::string, std::vector<uint16_t>>> clashes() const;
+  // Points a name the chunks hold at name `name_index` of the chunk in `slot` until
+  // restore_redirects(). False if no chunk holds the name.
+  bool redirect(std::span<const uint8_t> name, uint16_t slot, uint32_t name_index);
+  void restore_redirects();
 
   size_t size() const { return size_; }
   size_t memory_bytes() const;
 
  private:
-  IndexEntry* slot_for(std::span<const uint8_t> name, uint64_t hash);
+  // One chunk holding a name, where several do.
+  struct Holder {
+    uint16_t slot = 0;
+    uint32_t name = 0;
+    bool has_records = false;
+  };
+  struct Redirect {
+    std::string name;
+    uint16_t slot = 0;
+    uint32_t name_index = 0;
+  };
+
   std::span<const uint8_t> entry_name(const IndexEntry& entry) const;
-  void insert_names(uint32_t chunk);
-  void insert_ancestors(IndexEntry entry);
-  void grow();
+  size_t slot_of(std::span<const uint8_t> name, uint64_t hash) const;
+  bool has_records(uint16_t slot, uint32_t name) const;
+  void add_name(uint16_t slot, uint32_t name);
+  void remove_name(uint16_t slot, uint32_t name);
+  // Creates the entry for the parent of `name` or counts one more child in it.
+  void add_child_to_parent(std::span<const uint8_t> name, uint8_t zone);
+  void remove_child_from_parent(std::span<const uint8_t> name, uint8_t zone);
+  void turn_into_empty_non_terminal(size_t position);
+  void erase_at(size_t position);
+  void grow_if_needed();
+  void rehash(size_t capacity);
+  void compact_arena();
 
   std::vector<const SnapshotChunk*> chunks_;
   std::vector<IndexEntry> table_;
   uint64_t mask_ = 0;
   size_t size_ = 0;
-  std::vector<NameClash> clashes_;
   std::vector<uint8_t> apex_lengths_;
+  std::vector<uint8_t> arena_;  // names of empty non-terminals
+  size_t arena_garbage_ = 0;
+  // Names held by more than one chunk (rare: two Services' endpoints on one address).
+  std::unordered_map<std::string, std::vector<Holder>> shared_;
+  std::vector<Redirect> redirects_;  // where restore_redirects() puts names back
 };
 
 }  // namespace clusterdns::zones

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -123,14 +124,17 @@ std::vector<std::string> names_to_ask(const std::vector<Record>& records) {
   return {names.begin(), names.end()};
 }
 
+// `also`: more names to ask (those of earlier states, which must be gone now).
 void expect_same_answers(const Snapshot& built, const registry::ClusterState& state,
-                         const RecordOptions& options) {
+                         const RecordOptions& options, std::vector<std::string> also = {}) {
   const std::vector<Record> records = build_records(state, options);
   std::vector<std::string> namespaces = {"alpha", "beta", "default"};
   const auto reference = build_snapshot(records, options, namespaces);
   constexpr uint16_t kTypes[] = {1, 2, 5, 6, 12, 16, 28, 33, 255};
   size_t compared = 0;
-  for (const std::string& name : names_to_ask(records)) {
+  std::vector<std::string> names = names_to_ask(records);
+  names.insert(names.end(), also.begin(), also.end());
+  for (const std::string& name : names) {
     const auto wire = name_to_wire(name);
     for (const uint16_t type : kTypes) {
       ASSERT_EQ(answer_of(built, wire, type), answer_of(*reference, wire, type))
@@ -206,6 +210,80 @@ TEST(ClusterSnapshot, RebuildingReencodesOnlyTheBucketsThatChanged) {
   EXPECT_EQ(fewer.buckets_encoded, 1u);
   EXPECT_EQ(fewer.snapshot->lookup(name_to_wire(removed), 1).kind, LookupKind::kNXDomain);
   expect_same_answers(*fewer.snapshot, state, options_with_serial(4));
+}
+
+// Random changes, each followed by a rebuild that must answer exactly as a build from
+// scratch: names coming and going, addresses becoming shared and unshared, CNAME
+// chains appearing and breaking, empty non-terminals appearing and going.
+TEST(ClusterSnapshot, RebuildsAfterRandomChangesAnswerAsBuildsFromScratch) {
+  registry::ClusterState state = sample_state();
+  ClusterSnapshotBuilder builder(test::default_options());
+  std::mt19937 random(2026);
+  const auto pick = [&](size_t size) { return static_cast<size_t>(random() % size); };
+  const std::vector<std::string> namespaces = {"alpha", "beta", "default"};
+  std::vector<std::string> seen;
+  for (const Record& record : build_records(state, test::default_options())) {
+    seen.push_back(record.owner);
+  }
+  for (uint32_t step = 1; step <= 40; ++step) {
+    switch (pick(6)) {
+      case 0: {  // a Service goes (svc-0..2 stay, so no namespace empties)
+        const size_t at = pick(state.services.size());
+        if (state.services[at].name.size() > 5 || state.services[at].name.back() > '2') {
+          state.services.erase(state.services.begin() + static_cast<std::ptrdiff_t>(at));
+        }
+        break;
+      }
+      case 1: {  // a new Service with a new address
+        const std::string ip = ip_text(97, static_cast<int>(step), 1);
+        state.services.push_back(cluster_ip_service(namespaces[pick(3)],
+                                                    "new-" + std::to_string(step), {ip.c_str()},
+                                                    {port("dns", 53, registry::Protocol::kUdp)}));
+        break;
+      }
+      case 2: {  // an endpoint address moves, maybe onto another Service's address
+        registry::Endpoints& changed = state.endpoints[pick(state.endpoints.size())];
+        if (!changed.subsets.empty()) {
+          const std::string ip = ip_text(244, static_cast<int>(pick(25)), static_cast<int>(pick(4)) + 2);
+          changed.subsets[0].addresses[pick(changed.subsets[0].addresses.size())].ip = test::ip(ip.c_str());
+        }
+        break;
+      }
+      case 3: {  // a pod goes or comes, maybe on an address another pod has
+        if (pick(2) == 0 && !state.pods.empty()) {
+          state.pods.erase(state.pods.begin() + static_cast<std::ptrdiff_t>(pick(state.pods.size())));
+        } else {
+          const std::string ip = ip_text(250, 0, static_cast<int>(pick(40)) + 2);
+          state.pods.push_back(pod(namespaces[pick(2)], "p-" + std::to_string(step), {ip.c_str()}));
+        }
+        break;
+      }
+      case 4: {  // an ExternalName into another namespace, maybe to a missing name
+        const std::string target = (pick(3) == 0 ? "gone-" : "svc-") + std::to_string(pick(30)) +
+                                   "." + namespaces[pick(3)] + ".svc.cluster.local";
+        state.services.push_back(external_name(namespaces[pick(3)], "x-" + std::to_string(step), target));
+        break;
+      }
+      default: {  // a headless Service loses every endpoint
+        registry::Endpoints& emptied = state.endpoints[pick(state.endpoints.size())];
+        emptied.subsets.clear();
+        break;
+      }
+    }
+    const auto by_name = [](const auto& a, const auto& b) {
+      return std::tie(a.namespace_name, a.name) < std::tie(b.namespace_name, b.name);
+    };
+    std::sort(state.services.begin(), state.services.end(), by_name);
+    std::sort(state.pods.begin(), state.pods.end(), by_name);
+    const ClusterSnapshot built = builder.build(state, step + 1);
+    SCOPED_TRACE("step " + std::to_string(step));
+    expect_same_answers(*built.snapshot, state, options_with_serial(step + 1), seen);
+    for (const Record& record : build_records(state, test::default_options())) {
+      seen.push_back(record.owner);
+    }
+    std::sort(seen.begin(), seen.end());
+    seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+  }
 }
 
 TEST(ClusterSnapshot, TheSerialOfEveryBuildIsInItsNegativeAnswers) {
