@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <tuple>
@@ -296,6 +297,98 @@ std::vector<Endpoints> derive_all_endpoints(const ClusterState& state) {
 std::vector<Endpoints> derive_all_endpoints(const ClusterState& state,
                                             const ClusterState& previous) {
   return derive(state, &previous);
+}
+
+namespace {
+
+// Past this many changed pods or affected Services, re-deriving the whole namespace with
+// a PodIndex is cheaper than scanning its pods once per Service.
+constexpr size_t kMaxChangedPods = 16;
+constexpr size_t kMaxAffectedServices = 16;
+
+bool selects(const Service& service, const Labels& labels) {
+  if (!service.selector || service.selector->empty()) return false;
+  return std::all_of(service.selector->begin(), service.selector->end(), [&](const auto& entry) {
+    auto label = labels.find(entry.first);
+    return label != labels.end() && label->second == entry.second;
+  });
+}
+
+// derive_services for one Service: nullopt when it has no endpoints.
+std::optional<Endpoints> endpoints_of(const Service& service, const ClusterState& state) {
+  if (service.type == ServiceType::kExternalName) return std::nullopt;
+  const std::string_view ns = service.namespace_name;
+  if (service.selector && !service.selector->empty()) {
+    std::vector<const Pod*> pods;
+    for (const auto& pod : in_namespace(state.pods, ns)) pods.push_back(&pod);
+    return derive_endpoints(service, pods);
+  }
+  std::vector<const EndpointSlice*> slices;
+  for (const auto& slice : in_namespace(state.endpoint_slices, ns)) {
+    if (slice.service_name == service.name) slices.push_back(&slice);
+  }
+  if (!slices.empty()) return endpoints_from_slices(service, slices);
+  for (const auto& object : in_namespace(state.endpoint_objects, ns)) {
+    if (object.name == service.name) return object;
+  }
+  return std::nullopt;
+}
+
+void replace_namespace(ClusterState& state, const std::string& ns) {
+  const auto services = in_namespace(state.services, ns);
+  std::vector<Endpoints> derived;
+  if (!services.empty()) {
+    std::vector<const Pod*> pods;
+    for (const auto& pod : in_namespace(state.pods, ns)) pods.push_back(&pod);
+    derive_services(services, PodIndex(pods), state, derived);
+  }
+  const auto old = in_namespace(state.endpoints, ns);
+  const auto begin = state.endpoints.begin() + (old.data() - state.endpoints.data());
+  const auto end = begin + static_cast<std::ptrdiff_t>(old.size());
+  const auto at = state.endpoints.erase(begin, end);
+  state.endpoints.insert(at, std::make_move_iterator(derived.begin()),
+                         std::make_move_iterator(derived.end()));
+}
+
+void replace_service(ClusterState& state, const Service& service) {
+  std::optional<Endpoints> derived = endpoints_of(service, state);
+  auto& all = state.endpoints;
+  const auto at =
+      std::lower_bound(all.begin(), all.end(), service, [](const Endpoints& e, const Service& s) {
+        return std::tie(e.namespace_name, e.name) < std::tie(s.namespace_name, s.name);
+      });
+  const bool present =
+      at != all.end() && at->namespace_name == service.namespace_name && at->name == service.name;
+  if (present && derived) {
+    *at = std::move(*derived);
+  } else if (present) {
+    all.erase(at);
+  } else if (derived) {
+    all.insert(at, std::move(*derived));
+  }
+}
+
+}  // namespace
+
+void rederive_endpoints(ClusterState& state, const EndpointsChange& change) {
+  for (const auto& [ns, changed] : change.namespaces) {
+    if (changed.pod_labels.size() > kMaxChangedPods) {
+      replace_namespace(state, ns);
+      continue;
+    }
+    std::vector<const Service*> affected;
+    for (const auto& service : in_namespace(state.services, ns)) {
+      const bool selected =
+          std::any_of(changed.pod_labels.begin(), changed.pod_labels.end(),
+                      [&](const Labels& labels) { return selects(service, labels); });
+      if (selected || changed.services.count(service.name) != 0) affected.push_back(&service);
+    }
+    if (affected.size() > kMaxAffectedServices) {
+      replace_namespace(state, ns);
+      continue;
+    }
+    for (const Service* service : affected) replace_service(state, *service);
+  }
 }
 
 }  // namespace clusterdns::registry

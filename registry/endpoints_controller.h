@@ -2,6 +2,9 @@
 // The Kubernetes endpoints controller (pkg/controller/endpoint), applied to manifests:
 // which pod addresses and ports a Service's Endpoints hold.
 
+#include <map>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "registry/objects.h"
@@ -29,5 +32,24 @@ std::vector<Endpoints> derive_all_endpoints(const ClusterState& state);
 // derive_all_endpoints(state). A one-pod change re-derives one namespace (issue 6).
 std::vector<Endpoints> derive_all_endpoints(const ClusterState& state,
                                             const ClusterState& previous);
+
+// What changed in some namespaces since state.endpoints was derived: the labels of
+// pods removed or added, and the Services whose EndpointSlices or Endpoints object
+// changed (by name).
+struct EndpointsChange {
+  struct InNamespace {
+    std::vector<Labels> pod_labels;
+    std::set<std::string> services;
+  };
+  std::map<std::string, InNamespace> namespaces;
+};
+
+// Re-derives, in place, the endpoints that `change` can affect: the Services selecting
+// a changed pod (old or new labels) or named by a changed slice or Endpoints object, or
+// every Service of a namespace with many changes. The rest of state.endpoints is left
+// as it is: the result equals derive_all_endpoints(state) when state.endpoints was
+// derived before the change. A one-pod change costs the few Services that select it,
+// not its namespace (issue 6).
+void rederive_endpoints(ClusterState& state, const EndpointsChange& change);
 
 }  // namespace clusterdns::registry

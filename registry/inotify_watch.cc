@@ -115,6 +115,7 @@ void InotifyWatch::note(uint32_t mask, const std::string& path, Activity& activi
   if ((mask & IN_MODIFY) != 0) activity.writers.emplace_back(path, true);
   if ((mask & IN_CLOSE_WRITE) != 0) {
     activity.writers.emplace_back(path, false);
+    activity.finished.emplace_back(path, true);
     activity.changed = true;
   }
   if ((mask & IN_CREATE) != 0) {
@@ -122,22 +123,44 @@ void InotifyWatch::note(uint32_t mask, const std::string& path, Activity& activi
       activity.writers.emplace_back(path, true);  // judged when its writer closes it
     } else {
       activity.changed = true;
-      if ((mask & IN_ISDIR) != 0 || is_directory(path)) rewalk = true;
+      if ((mask & IN_ISDIR) != 0 || is_directory(path)) {
+        rewalk = true;
+        activity.other = true;
+      } else {
+        // A symlink or hard link: its content is there already. (Or a file gone by now,
+        // such as the temp file of a rename into place.)
+        activity.finished.emplace_back(path, true);
+      }
     }
   }
   if ((mask & (IN_DELETE | IN_MOVED_FROM)) != 0) {
     activity.writers.emplace_back(path, false);
     activity.changed = true;
     if ((mask & IN_ISDIR) != 0) rewalk = true;
+    // A file moved away may be the temp file of a rename into place: the watcher judges.
+    if ((mask & IN_MOVED_FROM) != 0 && (mask & IN_ISDIR) == 0) {
+      activity.finished.emplace_back(path, false);
+    } else {
+      activity.other = true;
+    }
   }
   if ((mask & IN_MOVED_TO) != 0) {
     activity.changed = true;
     // A symlink renamed into place may point at a directory (`..data_tmp` → `..data`).
-    if ((mask & IN_ISDIR) != 0 || is_directory(path)) rewalk = true;
+    if ((mask & IN_ISDIR) != 0 || is_directory(path)) {
+      rewalk = true;
+      activity.other = true;
+    } else {
+      activity.finished.emplace_back(path, true);
+    }
   }
-  if ((mask & IN_ATTRIB) != 0) activity.changed = true;  // chmod: readable again, or not
+  if ((mask & IN_ATTRIB) != 0) {  // chmod: readable again, or not
+    activity.changed = true;
+    activity.other = true;
+  }
   if ((mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) != 0) {
     activity.changed = true;
+    activity.other = true;
     rewalk = true;
   }
 }
@@ -159,6 +182,7 @@ Status InotifyWatch::read(Activity& activity) {
       at += static_cast<ssize_t>(sizeof(struct inotify_event) + event->len);
       if ((event->mask & IN_Q_OVERFLOW) != 0) {  // events were lost: assume anything
         activity.changed = true;
+        activity.other = true;
         rewalk = true;
         continue;
       }

@@ -35,6 +35,13 @@ class InotifyWatch {
     // still being written is left alone until it is closed, so a slow writer's
     // half-file is never read in between.
     std::vector<std::pair<std::string, bool>> writers;
+    // Files finished (true: closed after writing, or a file renamed into place) and
+    // files renamed away (false: a removal, or the temp file of a rename into place),
+    // in event order; `other` tells that something else
+    // happened too (a deletion, a directory, a chmod, lost events). A burst that is one
+    // finished file can be read at once; anything else waits for the burst to end.
+    std::vector<std::pair<std::string, bool>> finished;
+    bool other = false;
   };
 
   // Reads every queued event without blocking, watching new directories as they

@@ -7,6 +7,8 @@
 #include <tuple>
 #include <utility>
 
+#include "registry/state_patch.h"
+
 namespace clusterdns::registry {
 
 namespace {
@@ -111,6 +113,7 @@ std::string ChangeSummary::describe() const {
 ManifestSet::ManifestSet(std::filesystem::path dir, ClusterOptions options, ManifestSource source)
     : dir_(std::move(dir)),
       options_(std::move(options)),
+      real_assemble_(!source.assemble),
       source_(with_defaults(std::move(source))),
       cache_(source_.parse) {}
 
@@ -155,6 +158,7 @@ const LoadResult& ManifestSet::load_initial() {
   diagnostics.insert(diagnostics.end(), changes.diagnostics.begin(), changes.diagnostics.end());
   sort_by_place(diagnostics);
   awaiting_stable_ = false;
+  assembled_ = real_assemble_ && problems.empty() && changes.diagnostics.empty();
   return result_;
 }
 
@@ -170,16 +174,23 @@ ChangeSummary ManifestSet::rescan(RefreshMode mode,
     const bool retrying = unpublished_;
     if (changes.applied_anything() || retrying) {
       unpublished_ = true;  // until assembled: a throw below must not lose these changes
-      LoadResult next = assemble_refusing_clashes(changes);
-      unpublished_ = false;
-      // Rejections may have undone every change: then the state stays as it was.
-      if (changes.applied_anything() || retrying) {
-        const auto known = formatted(result_.diagnostics);
-        for (const auto& diagnostic : next.diagnostics) {
-          if (known.count(diagnostic.format()) == 0) changes.diagnostics.push_back(diagnostic);
-        }
-        replaced_ = std::exchange(result_, std::move(next));
+      if (!retrying && patch_result(changes, changes.diagnostics)) {
+        unpublished_ = false;
         summary.state_changed = true;
+      } else {
+        LoadResult next = assemble_refusing_clashes(changes);
+        unpublished_ = false;
+        half_patched_ = false;
+        // Rejections may have undone every change: then the state stays as it was.
+        if (changes.applied_anything() || retrying) {
+          const auto known = formatted(result_.diagnostics);
+          for (const auto& diagnostic : next.diagnostics) {
+            if (known.count(diagnostic.format()) == 0) changes.diagnostics.push_back(diagnostic);
+          }
+          replaced_ = std::exchange(result_, std::move(next));
+          assembled_ = real_assemble_;
+          summary.state_changed = true;
+        }
       }
     }
     summary.added = std::move(changes.added);
@@ -196,12 +207,45 @@ ChangeSummary ManifestSet::rescan(RefreshMode mode,
   return summary;
 }
 
+bool ManifestSet::patch_result(const FileChanges& changes,
+                               std::vector<Diagnostic>& fresh_diagnostics) {
+  const bool clean = std::all_of(clashes_.begin(), clashes_.end(),
+                                 [](const auto& entry) { return entry.second == 0; });
+  if (!assembled_ || !clean || options_.simulate_pods) return false;
+  std::vector<std::string> touched = changes.added;
+  touched.insert(touched.end(), changes.changed.begin(), changes.changed.end());
+  touched.insert(touched.end(), changes.removed.begin(), changes.removed.end());
+  const std::vector<const FileObjects*> objects = cache_.object_pointers();
+  std::set<std::string> known;
+  for (const auto& diagnostic : result_.diagnostics) {
+    if (std::find(touched.begin(), touched.end(), diagnostic.file) != touched.end()) {
+      known.insert(diagnostic.format());
+    }
+  }
+  half_patched_ = true;  // until patched whole: a throw may leave it half done
+  if (patch_state(result_, objects, touched) == PatchOutcome::kNotPatched) {
+    half_patched_ = false;
+    return false;
+  }
+  half_patched_ = false;
+  // Problems not reported before, as the full path finds them: only the touched files'
+  // own diagnostics can be new (a diagnostic's text starts with its file).
+  for (const auto& diagnostic : result_.diagnostics) {
+    if (std::find(touched.begin(), touched.end(), diagnostic.file) != touched.end() &&
+        known.count(diagnostic.format()) == 0) {
+      fresh_diagnostics.push_back(diagnostic);
+    }
+  }
+  return true;
+}
+
 LoadResult ManifestSet::assemble_refusing_clashes(FileChanges& changes) {
   // Each round refuses one changed file, so this ends after at most that many rounds.
   for (;;) {
     const std::vector<const FileObjects*> objects = cache_.object_pointers();
     const FilesIndex index = index_files(objects);
-    LoadResult next = source_.assemble(objects, options_, &result_.state);
+    // A state left half patched by a throw must not be reused from.
+    LoadResult next = source_.assemble(objects, options_, half_patched_ ? nullptr : &result_.state);
     auto counts = clash_counts(next, index);
 
     std::vector<std::string> candidates = changes.added;

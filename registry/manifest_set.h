@@ -77,9 +77,13 @@ class ManifestSet {
  private:
   std::optional<std::vector<std::filesystem::path>> list_files(std::vector<Diagnostic>& problems);
   LoadResult assemble_refusing_clashes(FileChanges& changes);
+  // The fast path (state_patch.h): patches result_ in place; false when the change
+  // needs the full assemble (result_ untouched then).
+  bool patch_result(const FileChanges& changes, std::vector<Diagnostic>& fresh_diagnostics);
 
   std::filesystem::path dir_;
   ClusterOptions options_;
+  bool real_assemble_ = false;  // source_.assemble is assemble_cluster itself
   ManifestSource source_;
   FileCache cache_;
   LoadResult result_;
@@ -88,6 +92,10 @@ class ManifestSet {
   bool awaiting_stable_ = false;
   bool listing_failed_ = false;  // reported once until the directory is back
   bool unpublished_ = false;     // the cache changed but assembling it failed (threw)
+  // result_ is exactly what the real assemble_cluster gave (or a patch of it): not the
+  // first load with listing problems appended, not a fake's. Required by the fast path.
+  bool assembled_ = false;
+  bool half_patched_ = false;  // a patch threw midway: result_ is only good for serving
 };
 
 }  // namespace clusterdns::registry

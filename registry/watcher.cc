@@ -37,6 +37,15 @@ int poll_timeout(std::optional<std::chrono::steady_clock::time_point> due) {
   return static_cast<int>(std::min<int64_t>(millis, 60'000));
 }
 
+// Whether the listing would read a file of this name (list_manifest_files): a temp file
+// (".x.tmp", "x.yaml.swp") finished or moved away is no manifest change of its own.
+bool manifest_name(const std::filesystem::path& path) {
+  const std::string name = path.filename().string();
+  if (name.empty() || name.front() == '.') return false;
+  const std::string extension = path.extension().string();
+  return extension == ".yaml" || extension == ".yml" || extension == ".json";
+}
+
 }  // namespace
 
 Watcher::Watcher(std::filesystem::path dir, ClusterOptions options, WatcherOptions watch,
@@ -95,7 +104,7 @@ void Watcher::switch_to_polling(const std::string& reason) {
          seconds_text(poll_period_));
 }
 
-void Watcher::rescan(bool every_file) {
+void Watcher::rescan(bool every_file, std::optional<Clock::time_point> settled_at) {
   const auto deferred = [this](const std::string& path) {
     return !writers_.empty() && writers_.count(normal_path(path)) != 0;
   };
@@ -103,7 +112,13 @@ void Watcher::rescan(bool every_file) {
     const ChangeSummary summary =
         manifests_.rescan(every_file ? RefreshMode::kEveryFile : RefreshMode::kChanged, deferred);
     recheck_at_.reset();
-    if (manifests_.awaiting_stable()) recheck_at_ = Clock::now() + watch_options_.debounce;
+    if (manifests_.awaiting_stable()) {
+      const auto debounce = watch_options_.debounce;
+      recheck_at_ = Clock::now() + debounce;
+      // Read early, found half written: the second look waits as long as it would have
+      // had the first look waited for the whole debounce.
+      if (settled_at) recheck_at_ = std::max(*recheck_at_, *settled_at + 2 * debounce);
+    }
     if (summary.state_changed || !summary.diagnostics.empty() || every_file) {
       on_change_(manifests_.result(), summary);
     }
@@ -122,7 +137,7 @@ std::optional<Watcher::Clock::time_point> Watcher::next_deadline() const {
   };
   const auto& options = watch_options_;
   if (burst_start_) {
-    earliest(std::min(*last_event_ + options.debounce, *burst_start_ + options.max_delay));
+    earliest(std::min(*last_event_ + quiet_period(), *burst_start_ + options.max_delay));
   }
   if (recheck_at_) earliest(*recheck_at_);
   if (polling_) earliest(next_poll_);
@@ -146,17 +161,37 @@ void Watcher::take_inotify_events(Clock::time_point now) {
     next_poll_ = now + poll_period_;
     writers_.clear();
   }
+  for (const auto& [path, finished] : activity.finished) {
+    const std::string normal = normal_path(path);
+    if (!manifest_name(normal) && normal != normal_path(dir_.string())) continue;
+    if (finished) {
+      ++finished_[normal];
+    } else {
+      burst_other_ = true;  // a manifest renamed away: a removal
+    }
+  }
+  if (activity.other || !read.ok()) burst_other_ = true;
   if (activity.changed) {
     if (!burst_start_) burst_start_ = now;
     last_event_ = now;
   }
 }
 
+bool Watcher::finished_file_burst() const {
+  return !burst_other_ && writers_.empty() && finished_.size() == 1 &&
+         finished_.begin()->second == 1;
+}
+
+std::chrono::milliseconds Watcher::quiet_period() const {
+  const auto& options = watch_options_;
+  return finished_file_burst() ? std::min(options.settle, options.debounce) : options.debounce;
+}
+
 bool Watcher::rescan_due(Clock::time_point now) {
   const auto& options = watch_options_;
   bool due = false;
   if (burst_start_ &&
-      (now >= *last_event_ + options.debounce || now >= *burst_start_ + options.max_delay)) {
+      (now >= *last_event_ + quiet_period() || now >= *burst_start_ + options.max_delay)) {
     due = true;
   }
   if (recheck_at_ && now >= *recheck_at_) due = true;
@@ -193,14 +228,20 @@ void Watcher::run() {
     const auto now = Clock::now();
     if (!polling_ && (fds[1].revents & POLLIN) != 0) take_inotify_events(now);
     if (!rescan_due(now) && !every_file) continue;
+    std::optional<Clock::time_point> settled_at;
+    if (burst_start_ && finished_file_burst() && watch_options_.settle < watch_options_.debounce) {
+      settled_at = last_event_;
+    }
     burst_start_.reset();
     last_event_.reset();
+    finished_.clear();
+    burst_other_ = false;
     if (every_file && !polling_) {
       if (Status status = inotify_.rewatch(); !status.ok()) {
         switch_to_polling(status.error().message);
       }
     }
-    rescan(every_file);
+    rescan(every_file, settled_at);
   }
 }
 

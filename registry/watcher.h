@@ -40,6 +40,13 @@ struct WatcherOptions {
   std::chrono::milliseconds debounce{20};
   // ...but never longer than this after the burst's first event.
   std::chrono::milliseconds max_delay{200};
+  // A burst that so far is one finished file (closed after writing, or renamed into
+  // place: a write-temp-then-rename) with no file open for writing waits only this much
+  // quiet (issue 6: the debounce is paid on every change). A second finished file, a
+  // second write of the same file or any other event makes it a burst again, which
+  // waits for the debounce. A file read this early that turns out half written gets its
+  // second look no sooner than today's (two debounces after its last event).
+  std::chrono::milliseconds settle{3};
   // Set (`--poll SECONDS`): poll at this period instead of using inotify.
   std::optional<std::chrono::milliseconds> poll_period;
   // The polling period when inotify cannot be used and poll_period is not set.
@@ -94,7 +101,11 @@ class Watcher {
   std::optional<Clock::time_point> next_deadline() const;  // nullopt: wait for events
   void take_inotify_events(Clock::time_point now);
   bool rescan_due(Clock::time_point now);
-  void rescan(bool every_file);
+  // Whether the burst so far is a single finished file (WatcherOptions::settle).
+  bool finished_file_burst() const;
+  std::chrono::milliseconds quiet_period() const;
+  // `settled_at`: the last event of a burst read after only `settle`.
+  void rescan(bool every_file, std::optional<Clock::time_point> settled_at);
   void switch_to_polling(const std::string& reason);
   void notice(const std::string& line) const;
   void wake() const;
@@ -114,6 +125,8 @@ class Watcher {
   std::map<std::string, Clock::time_point> writers_;  // files open for writing, since
   std::optional<Clock::time_point> burst_start_;      // first event not yet rescanned
   std::optional<Clock::time_point> last_event_;       // latest event of that burst
+  std::map<std::string, int> finished_;               // finished in that burst: how often
+  bool burst_other_ = false;                          // that burst had other events too
   std::optional<Clock::time_point> recheck_at_;       // look again at unstable files
   Clock::time_point next_poll_;
   std::thread thread_;

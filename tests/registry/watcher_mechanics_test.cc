@@ -69,6 +69,24 @@ TEST(WatcherMechanics, BurstOfWritesCoalescesIntoAFewReloads) {
   EXPECT_EQ(reloads.last().state.pods.size(), 1u);
 }
 
+// A debounce far longer than the test waits: only the short settle of a burst that is
+// one finished file can show these changes in time.
+TEST(WatcherMechanics, AFinishedFileIsReadWithoutWaitingForTheDebounce) {
+  WatchedTree tree;
+  tree.write("service.yaml", seed_service());
+  Reloads reloads;
+  auto options = quick_options();
+  options.debounce = 60s;
+  options.max_delay = 120s;
+  Watcher watcher(tree.path(), {}, options, reloads.callback());
+
+  tree.write_via_rename("renamed.yaml", seed_pod("renamed-in", "10.244.4.4", "node4"));
+  ASSERT_TRUE(reloads.wait_for([](const LoadResult& r) { return has(r, "renamed-in"); }));
+  tree.write("written.yaml", seed_pod("written-in-place", "10.244.4.5", "node4"));
+  ASSERT_TRUE(reloads.wait_for([](const LoadResult& r) { return has(r, "written-in-place"); }));
+  EXPECT_TRUE(has(reloads.last(), "renamed-in"));
+}
+
 TEST(WatcherMechanics, ReloadNowRereadsEveryFile) {
   WatchedTree tree;
   tree.write("service.yaml", seed_service());
