@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -66,15 +67,21 @@ class SnapshotRefresher {
   SnapshotRefresher(zones::SnapshotPublisher& publisher, const zones::RecordOptions& options)
       : publisher_(publisher), builder_(options) {}
 
-  // Returns the number of records published, or 0 when a newer state was published
-  // already (a change seen by the watcher before the first publish).
-  size_t publish_initial(const registry::ClusterState& state) {
+  // What one publish did, for the log.
+  struct Published {
+    size_t records = 0;          // 0: a newer state was published already
+    size_t parts_encoded = 0;    // chunks derived and encoded anew
+    double milliseconds = 0;     // building and publishing the snapshot
+  };
+
+  // A change seen by the watcher before the first publish wins over the initial state.
+  Published publish_initial(const registry::ClusterState& state) {
     std::lock_guard lock(mutex_);
-    if (serial_ != 0) return 0;
+    if (serial_ != 0) return {};
     return publish_locked(state);
   }
 
-  size_t publish_change(const registry::ClusterState& state) {
+  Published publish_change(const registry::ClusterState& state) {
     std::lock_guard lock(mutex_);
     return publish_locked(state);
   }
@@ -85,15 +92,22 @@ class SnapshotRefresher {
   }
 
  private:
-  size_t publish_locked(const registry::ClusterState& state) {
+  Published publish_locked(const registry::ClusterState& state) {
+    const auto start = std::chrono::steady_clock::now();
     serial_ = registry::next_serial(serial_);
     // Re-encodes only the parts of the zone whose objects changed (issue 6).
     auto built = builder_.build(state, serial_);
     publisher_.publish(std::move(built.snapshot));
+    const Published published{
+        .records = built.records,
+        .parts_encoded = built.buckets_encoded,
+        .milliseconds =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                .count()};
     // Building a snapshot churns through far more temporary memory than it keeps;
     // give the freed pages back instead of letting the heap stay at its peak.
     malloc_trim(0);
-    return built.records;
+    return published;
   }
 
   zones::SnapshotPublisher& publisher_;
@@ -193,18 +207,26 @@ int run_serve(const CommandArgs& args) {
       options->manifests, options->cluster, watch,
       [&](const registry::LoadResult& result, const registry::ChangeSummary& summary) {
         log_diagnostics(summary.diagnostics);
-        if (summary.state_changed) refresher.publish_change(result.state);
-        dns::log_info("%s, serial %u", summary.describe().c_str(), refresher.serial());
+        if (!summary.state_changed) {
+          dns::log_info("%s, serial %u", summary.describe().c_str(), refresher.serial());
+          return;
+        }
+        const auto published = refresher.publish_change(result.state);
+        dns::log_info("%s, serial %u, answers rebuilt in %.1f ms (%zu parts re-encoded)",
+                      summary.describe().c_str(), refresher.serial(), published.milliseconds,
+                      published.parts_encoded);
       });
   {
     // The watcher keeps its own state; this copy is only needed to publish once.
     const registry::LoadResult initial = watcher.take_initial();
     log_diagnostics(initial.diagnostics);
-    const size_t records = refresher.publish_initial(initial.state);
+    const auto published = refresher.publish_initial(initial.state);
     dns::log_info(
-        "serving %s., in-addr.arpa., ip6.arpa. from %s: %zu objects, %zu records, serial %u",
+        "serving %s., in-addr.arpa., ip6.arpa. from %s: %zu objects, %zu records, serial %u, "
+        "answers built in %.1f ms",
         options->records.domain.c_str(), options->manifests.c_str(),
-        registry::object_count(initial.state), records, refresher.serial());
+        registry::object_count(initial.state), published.records, refresher.serial(),
+        published.milliseconds);
   }
 
   zones::Responder responder(publisher);
