@@ -29,11 +29,32 @@ struct Group {
   std::string_view namespace_name;
 };
 
-size_t bucket_of(GroupKind kind, std::string_view namespace_name, std::string_view name) {
-  const uint64_t hash = fingerprint(namespace_name) * 0x9e3779b97f4a7c15ULL +
-                        fingerprint(name) + static_cast<uint64_t>(kind);
-  return (hash ^ (hash >> 31)) % kBuckets;
-}
+// A group's bucket and identity hash: by kind, namespace and name only, never by
+// content, so a changed object stays in its bucket. Objects come sorted by namespace,
+// so each namespace is hashed once.
+class GroupIdentity {
+ public:
+  struct Key {
+    size_t bucket = 0;
+    uint64_t hash = 0;
+  };
+  Key operator()(GroupKind kind, std::string_view namespace_name, std::string_view name) {
+    if (!hashed_ || namespace_name != namespace_) {
+      namespace_ = namespace_name;
+      namespace_hash_ = fingerprint(namespace_name);
+      hashed_ = true;
+    }
+    uint64_t hash = namespace_hash_ * 0x9e3779b97f4a7c15ULL + fingerprint(name) +
+                    static_cast<uint64_t>(kind);
+    hash ^= hash >> 31;
+    return {hash % kBuckets, hash};
+  }
+
+ private:
+  std::string_view namespace_;
+  uint64_t namespace_hash_ = 0;
+  bool hashed_ = false;
+};
 
 uint64_t combine(uint64_t seed, uint64_t value) {
   seed ^= value + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
@@ -61,19 +82,30 @@ std::set<std::string_view> existing_namespaces(const registry::ClusterState& sta
   return names;
 }
 
-// The groups of one build, by bucket, with each bucket's combined fingerprint.
-struct Grouping {
+}  // namespace
+
+// The groups of one build, by bucket, with each bucket's combined fingerprint. Kept
+// by the builder between builds so the per-bucket lists keep their capacity.
+struct ClusterSnapshotBuilder::Grouping {
   std::vector<std::vector<Group>> members = std::vector<std::vector<Group>>(kBuckets);
   std::vector<uint64_t> fingerprints = std::vector<uint64_t>(kBuckets, 0);
 
-  void add(size_t bucket, const Group& group, uint64_t fingerprint) {
-    members[bucket].push_back(group);
-    fingerprints[bucket] = combine(fingerprints[bucket], fingerprint);
+  void clear() {
+    for (auto& groups : members) groups.clear();
+    std::fill(fingerprints.begin(), fingerprints.end(), 0);
+  }
+  void add(GroupIdentity::Key key, const Group& group, uint64_t fingerprint) {
+    members[key.bucket].push_back(group);
+    fingerprints[key.bucket] = combine(fingerprints[key.bucket], combine(key.hash, fingerprint));
   }
 };
 
-Grouping group_state(const registry::ClusterState& state, const RecordOptions& options) {
-  Grouping grouping;
+namespace {
+
+void group_state(const registry::ClusterState& state, const RecordOptions& options,
+                 ClusterSnapshotBuilder::Grouping& grouping) {
+  grouping.clear();
+  GroupIdentity identity;
   // Services and endpoints are both sorted by (namespace, name): walk them together.
   auto next_endpoints = state.endpoints.begin();
   for (const auto& service : state.services) {
@@ -87,24 +119,23 @@ Grouping group_state(const registry::ClusterState& state, const RecordOptions& o
                 std::tie(next_endpoints->namespace_name, next_endpoints->name) == key
             ? &*next_endpoints
             : nullptr;
-    grouping.add(bucket_of(GroupKind::kService, service.namespace_name, service.name),
+    grouping.add(identity(GroupKind::kService, service.namespace_name, service.name),
                  Group{.kind = GroupKind::kService, .service = &service, .endpoints = endpoints,
                        .pod = nullptr, .namespace_name = service.namespace_name},
                  fingerprint(service, endpoints));
   }
   if (options.pods == PodRecords::kVerified) {
     for (const auto& pod : state.pods) {
-      grouping.add(bucket_of(GroupKind::kPod, pod.namespace_name, pod.name),
+      grouping.add(identity(GroupKind::kPod, pod.namespace_name, pod.name),
                    Group{.kind = GroupKind::kPod, .service = nullptr, .endpoints = nullptr,
                          .pod = &pod, .namespace_name = pod.namespace_name},
                    fingerprint(pod));
     }
   }
   for (const std::string_view ns : existing_namespaces(state)) {
-    grouping.add(bucket_of(GroupKind::kNamespace, ns, {}),
-                 Group{.kind = GroupKind::kNamespace, .namespace_name = ns}, fingerprint(ns));
+    grouping.add(identity(GroupKind::kNamespace, ns, {}),
+                 Group{.kind = GroupKind::kNamespace, .namespace_name = ns}, 0);
   }
-  return grouping;
 }
 
 // The records and the record-less names of some groups.
@@ -196,6 +227,8 @@ FixUps find_fix_ups(const SnapshotIndex& index) {
 
 ClusterSnapshotBuilder::ClusterSnapshotBuilder(RecordOptions options)
     : options_(std::move(options)), buckets_(kBuckets) {}
+ClusterSnapshotBuilder::~ClusterSnapshotBuilder() = default;
+ClusterSnapshotBuilder::ClusterSnapshotBuilder(ClusterSnapshotBuilder&&) noexcept = default;
 
 ClusterSnapshot ClusterSnapshotBuilder::build(const registry::ClusterState& state,
                                               uint32_t serial) {
@@ -215,7 +248,9 @@ ClusterSnapshot ClusterSnapshotBuilder::build(const registry::ClusterState& stat
   add_served_zones(parts, apex.records);
   auto apex_chunk = build_chunk(apex.records, apex.names, parts.options);
 
-  const Grouping grouping = group_state(state, options_);
+  if (!grouping_) grouping_ = std::make_unique<Grouping>();
+  Grouping& grouping = *grouping_;
+  group_state(state, options_, grouping);
   std::vector<std::pair<size_t, std::shared_ptr<const SnapshotChunk>>> changed;
   for (size_t b = 0; b < kBuckets; ++b) {
     const Bucket& bucket = buckets_[b];

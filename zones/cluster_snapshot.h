@@ -36,8 +36,12 @@ class ClusterSnapshotBuilder {
  public:
   // `options.serial` is ignored: each build() names its own.
   explicit ClusterSnapshotBuilder(RecordOptions options);
+  ~ClusterSnapshotBuilder();
+  ClusterSnapshotBuilder(ClusterSnapshotBuilder&&) noexcept;
 
   ClusterSnapshot build(const registry::ClusterState& state, uint32_t serial);
+
+  struct Grouping;  // cluster_snapshot.cc
 
  private:
   struct Bucket {
@@ -52,6 +56,7 @@ class ClusterSnapshotBuilder {
   // The last snapshot's index: the next one starts as a copy and changes only the
   // chunks that changed.
   std::shared_ptr<const SnapshotIndex> index_;
+  std::unique_ptr<Grouping> grouping_;  // reused between builds
 };
 
 // One build, nothing remembered (tools, tests, the first publish of `check`).

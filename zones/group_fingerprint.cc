@@ -75,8 +75,6 @@ class Hasher {
 // names) would cost time on every reload and change no answer.
 uint64_t fingerprint(const registry::Service& service, const registry::Endpoints* endpoints) {
   Hasher hasher;
-  hasher.add(service.namespace_name);
-  hasher.add(service.name);
   hasher.add(service.type);
   hasher.add(service.headless);
   hasher.add(service.cluster_ips);
@@ -95,7 +93,6 @@ uint64_t fingerprint(const registry::Service& service, const registry::Endpoints
 
 uint64_t fingerprint(const registry::Pod& pod) {
   Hasher hasher;
-  hasher.add(pod.namespace_name);
   hasher.add(pod.ips);
   hasher.add(pod.terminating);
   return hasher.value();
