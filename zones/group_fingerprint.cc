@@ -27,7 +27,7 @@ class Hasher {
       add(word);
     }
     uint64_t tail = 0;
-    std::memcpy(&tail, at, left);
+    if (left > 0) std::memcpy(&tail, at, left);  // an empty view's data() may be null
     add(tail);
   }
   void add(const std::string& text) { add(std::string_view(text)); }
