@@ -71,6 +71,7 @@ Result<std::unique_ptr<AresChannel>> AresChannel::create(asio::io_context& io,
 }
 
 AresChannel::~AresChannel() {
+  *alive_ = false;
   if (channel_ != nullptr) ares_destroy(channel_);  // callbacks run: ARES_EDESTRUCTION
   for (auto& [fd, watch] : watches_) {
     watch->closed = true;
@@ -154,8 +155,10 @@ void AresChannel::arm_timer() {
   const auto wait = std::chrono::seconds(next->tv_sec) + std::chrono::microseconds(next->tv_usec) +
                     std::chrono::milliseconds(1);
   timer_.expires_after(wait);
-  timer_.async_wait([this](const ErrorCode& error) {
-    if (error) return;
+  // A wait that completed just before the channel went away is not cancelled by the
+  // timer's destruction: `alive` tells its handler not to touch the channel.
+  timer_.async_wait([this, alive = alive_](const ErrorCode& error) {
+    if (error || !*alive) return;
     process(ARES_SOCKET_BAD, ARES_SOCKET_BAD);
   });
 }

@@ -63,6 +63,7 @@ class AresChannel {
   ares_channel channel_ = nullptr;
   asio::steady_timer timer_;
   std::unordered_map<ares_socket_t, std::shared_ptr<Watch>> watches_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // false once destroyed
 };
 
 }  // namespace clusterdns::dns

@@ -1,5 +1,6 @@
 #include "dns/upstream/forwarder.h"
 
+#include <algorithm>
 #include <array>
 
 #include "dns/server/log.h"
@@ -36,20 +37,32 @@ Forwarder::~Forwarder() {
 }
 
 std::chrono::milliseconds Forwarder::try_timeout() const {
-  return AresChannel::try_timeout({options_.upstreams, options_.timeout, options_.tries});
+  return UpstreamGroup::try_timeout(group_options(options_.upstreams, nullptr));
+}
+
+UpstreamGroupOptions Forwarder::group_options(const std::vector<Endpoint>& servers,
+                                              const DomainRoute* route) const {
+  UpstreamGroupOptions group;
+  group.servers = servers;
+  if (route != nullptr) group.route = route->domain.to_text();
+  group.total_timeout = options_.timeout;
+  group.tries = options_.tries;
+  group.max_fails = options_.max_fails;
+  group.probe_period = options_.probe_period;
+  return group;
 }
 
 Status Forwarder::start() {
   if (started_) return {};
   for (const DomainRoute& route : options_.routes) {
-    auto channel = AresChannel::create(io_, {route.servers, options_.timeout, options_.tries});
-    if (!channel) return channel.error();
-    routes_.push_back(Route{&route, std::move(*channel)});
+    auto group = UpstreamGroup::create(io_, group_options(route.servers, &route));
+    if (!group) return group.error();
+    routes_.push_back(Route{&route, std::move(*group)});
   }
   if (!options_.upstreams.empty()) {
-    auto channel = AresChannel::create(io_, {options_.upstreams, options_.timeout, options_.tries});
-    if (!channel) return channel.error();
-    routes_.push_back(Route{nullptr, std::move(*channel)});
+    auto group = UpstreamGroup::create(io_, group_options(options_.upstreams, nullptr));
+    if (!group) return group.error();
+    routes_.push_back(Route{nullptr, std::move(*group)});
   }
   started_ = true;
   sweep();
@@ -63,8 +76,8 @@ void Forwarder::stop() {
   asio::post(io_, [this] {
     stopping_ = true;
     sweep_timer_.cancel();
-    // Every question still in flight fails now; destroying the channels then completes
-    // their c-ares queries, which find nothing left to answer.
+    // Every question still in flight fails now; destroying the groups (their channels)
+    // then completes their c-ares queries, which find nothing left to answer.
     std::vector<QuestionKey> keys;
     for (auto& [key, flight] : in_flight_) keys.push_back(key);
     for (const auto& key : keys) finish(key, ForwardResult{}, true);
@@ -94,8 +107,8 @@ void Forwarder::resolve(UpstreamQuestion question, Completion done) {
 }
 
 void Forwarder::start_question(const QuestionKey& key, UpstreamQuestion question, Completion done) {
-  AresChannel* channel = channel_for(question.name);
-  if (channel == nullptr) {
+  UpstreamGroup* group = group_for(question.name);
+  if (group == nullptr) {
     count(failures_);
     done(ForwardResult{});
     return;
@@ -112,44 +125,90 @@ void Forwarder::start_question(const QuestionKey& key, UpstreamQuestion question
     done(ForwardResult{});
     return;
   }
-  const auto query = build_upstream_query(question);
-  InFlight flight{std::move(question), {}, Clock::now() + options_.timeout};
+  InFlight flight;
   flight.waiters.push_back(std::move(done));
-  in_flight_.emplace(key, std::move(flight));
+  flight.deadline = Clock::now() + options_.timeout;
+  flight.group = group;
+  flight.query = build_upstream_query(question);
+  flight.plan = group->attempt_plan();
+  auto entry = in_flight_.emplace(key, std::move(flight)).first;
   count(upstream_queries_);
-  channel->send(query, [this, key](int status, std::span<const uint8_t> answer) {
-    on_upstream(key, status, answer);
-  });
+  next_attempt(key, entry->second);
 }
 
-AresChannel* Forwarder::channel_for(const Name& name) {
+UpstreamGroup* Forwarder::group_for(const Name& name) {
   for (Route& route : routes_) {
     if (route.domain == nullptr || name.is_subdomain_of(route.domain->domain)) {
-      return route.channel.get();
+      return route.group.get();
     }
   }
   return nullptr;
 }
 
-void Forwarder::on_upstream(const QuestionKey& key, int status, std::span<const uint8_t> answer) {
-  if (!in_flight_.contains(key)) return;  // timed out already
+// Asks the next upstream of the plan; an upstream that already answered SERVFAIL or
+// REFUSED is not asked again in a later round. `flight` may be gone when this returns
+// (c-ares can fail a send at once).
+void Forwarder::next_attempt(const QuestionKey& key, InFlight& flight) {
+  while (flight.next < flight.plan.size()) {
+    const size_t upstream = flight.plan[flight.next++];
+    const auto& replied = flight.replied_failure;
+    if (std::find(replied.begin(), replied.end(), upstream) != replied.end()) continue;
+    const uint64_t attempt = ++attempts_;
+    flight.attempt = attempt;
+    flight.group->send(upstream, flight.query,
+                       [this, key, attempt, upstream](int status, std::span<const uint8_t> answer) {
+                         on_upstream(key, attempt, upstream, status, answer);
+                       });
+    return;
+  }
+  give_up(key);
+}
+
+void Forwarder::on_upstream(const QuestionKey& key, uint64_t attempt, size_t upstream, int status,
+                            std::span<const uint8_t> answer) {
+  if (status == ARES_EDESTRUCTION) return;  // stopping: every question failed already
+  auto found = in_flight_.find(key);
+  if (found == in_flight_.end() || found->second.attempt != attempt) return;  // given up
+  InFlight& flight = found->second;
   if (status != ARES_SUCCESS) {
-    finish(key, ForwardResult{}, true);
+    next_attempt(key, flight);
     return;
   }
   auto stored = store_answer(answer);
   if (!stored) {
     log_warning("unreadable answer from upstream: %s", stored.error().message.c_str());
-    finish(key, ForwardResult{}, true);
+    next_attempt(key, flight);
     return;
   }
   auto shared = std::make_shared<const StoredAnswer>(std::move(*stored));
-  // RFC 8767 §4: an upstream that fails (SERVFAIL/REFUSED) is no better than silence.
-  const bool upstream_failed =
-      shared->rcode == to_u16(Rcode::kServFail) || shared->rcode == to_u16(Rcode::kRefused);
-  const uint32_t ttl = shared->cache_ttl(options_.cache).value_or(0);
-  if (ttl > 0) cache_.insert_with_ttl(key, shared, ttl, Clock::now());
-  finish(key, ForwardResult{AnswerSource::kUpstream, std::move(shared), 0, ttl}, upstream_failed);
+  // RFC 8767 §4: an upstream that fails (SERVFAIL/REFUSED) is no better than silence;
+  // the next upstream may do better, else this answer is what the client gets.
+  if (shared->rcode == to_u16(Rcode::kServFail) || shared->rcode == to_u16(Rcode::kRefused)) {
+    flight.failure_answer = std::move(shared);
+    flight.replied_failure.push_back(upstream);
+    next_attempt(key, flight);
+    return;
+  }
+  deliver(key, std::move(shared), false);
+}
+
+// Every try failed (or the deadline passed): the last SERVFAIL/REFUSED an upstream
+// gave, else nothing (SERVFAIL); either may become a stale answer.
+void Forwarder::give_up(const QuestionKey& key) {
+  auto found = in_flight_.find(key);
+  if (found == in_flight_.end()) return;
+  if (auto answer = std::move(found->second.failure_answer)) {
+    deliver(key, std::move(answer), true);
+  } else {
+    finish(key, ForwardResult{}, true);
+  }
+}
+
+void Forwarder::deliver(const QuestionKey& key, std::shared_ptr<const StoredAnswer> answer,
+                        bool failed) {
+  const uint32_t ttl = answer->cache_ttl(options_.cache).value_or(0);
+  if (ttl > 0) cache_.insert_with_ttl(key, answer, ttl, Clock::now());
+  finish(key, ForwardResult{AnswerSource::kUpstream, std::move(answer), 0, ttl}, failed);
 }
 
 // Completes every waiter of `key`. A failure becomes a stale answer when the cache
@@ -174,7 +233,7 @@ void Forwarder::sweep() {
   for (const auto& [key, flight] : in_flight_) {
     if (flight.deadline <= now) expired.push_back(key);
   }
-  for (const auto& key : expired) finish(key, ForwardResult{}, true);
+  for (const auto& key : expired) give_up(key);
   sweep_timer_.expires_after(kSweepPeriod);
   sweep_timer_.async_wait([this](const ErrorCode& error) {
     if (!error && !stopping_) sweep();

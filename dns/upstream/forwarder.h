@@ -1,10 +1,14 @@
 #pragma once
 // Forwards questions outside the served zones to upstream servers (DESIGN.md §4) on
-// one thread of its own: one io_context, one c-ares channel per upstream set, so no
+// one thread of its own: one io_context, one c-ares channel per upstream, so no
 // channel is ever shared across threads. Serving threads hand questions over with
 // resolve() (any thread); the forwarder answers from its cache, joins an identical
 // question already in flight (coalescing), or asks upstream, and calls back on its
 // thread with the answer, a stale one (RFC 8767) or none (SERVFAIL).
+//
+// Upstream failover is ours, not c-ares's: a question asks its route's upstreams one
+// at a time, healthy ones first (upstream_group.h), moving on after a timeout, a
+// refused connection or a SERVFAIL/REFUSED, for `tries` rounds, all within `timeout`.
 
 #include <atomic>
 #include <chrono>
@@ -23,15 +27,18 @@
 #include "dns/upstream/answer_cache.h"
 #include "dns/upstream/ares_channel.h"
 #include "dns/upstream/upstream_address.h"
+#include "dns/upstream/upstream_group.h"
 
 namespace clusterdns::dns {
 
 struct ForwarderOptions {
-  std::vector<Endpoint> upstreams;          // default route (may be empty if routes cover all)
-  std::vector<DomainRoute> routes;          // --forward, any order
-  std::chrono::milliseconds timeout{2000};  // per question, across tries and servers
-  int tries = 2;
-  size_t max_outstanding = 1000;  // distinct questions in flight upstream
+  std::vector<Endpoint> upstreams;              // default route (may be empty if routes cover all)
+  std::vector<DomainRoute> routes;              // --forward, any order
+  std::chrono::milliseconds timeout{2000};      // per question, across tries and servers
+  int tries = 2;                                // rounds through a route's servers
+  int max_fails = 2;                            // failures in a row that mark an upstream down
+  std::chrono::milliseconds probe_period{500};  // how often a downed upstream is probed
+  size_t max_outstanding = 1000;                // distinct questions in flight upstream
   size_t cache_size = 10000;
   CachePolicy cache;
 };
@@ -90,24 +97,36 @@ class Forwarder {
 
   ForwarderStats stats() const;
   const ForwarderOptions& options() const { return options_; }
-  // The per-try timeout c-ares uses for the default route.
+  // The time one try to one upstream of the default route may take.
   std::chrono::milliseconds try_timeout() const;
 
  private:
   struct InFlight {
-    UpstreamQuestion question;
     std::vector<Completion> waiters;
     Clock::time_point deadline;
+    UpstreamGroup* group = nullptr;
+    std::vector<uint8_t> query;
+    std::vector<size_t> plan;             // upstreams to ask in turn (UpstreamGroup::attempt_plan)
+    size_t next = 0;                      // in `plan`
+    uint64_t attempt = 0;                 // the try whose reply counts; later ones were given up
+    std::vector<size_t> replied_failure;  // upstreams that answered SERVFAIL/REFUSED
+    std::shared_ptr<const StoredAnswer> failure_answer;  // the last such answer
   };
   struct Route {
     const DomainRoute* domain = nullptr;  // null: the default upstreams
-    std::unique_ptr<AresChannel> channel;
+    std::unique_ptr<UpstreamGroup> group;
   };
 
   void start_question(const QuestionKey& key, UpstreamQuestion question, Completion done);
-  void on_upstream(const QuestionKey& key, int status, std::span<const uint8_t> answer);
+  void next_attempt(const QuestionKey& key, InFlight& flight);
+  void on_upstream(const QuestionKey& key, uint64_t attempt, size_t upstream, int status,
+                   std::span<const uint8_t> answer);
+  void give_up(const QuestionKey& key);
+  void deliver(const QuestionKey& key, std::shared_ptr<const StoredAnswer> answer, bool failed);
   void finish(const QuestionKey& key, ForwardResult result, bool failed);
-  AresChannel* channel_for(const Name& name);
+  UpstreamGroup* group_for(const Name& name);
+  UpstreamGroupOptions group_options(const std::vector<Endpoint>& servers,
+                                     const DomainRoute* route) const;
   void sweep();
   void count(std::atomic<uint64_t>& counter) { counter.fetch_add(1, std::memory_order_relaxed); }
 
@@ -122,6 +141,7 @@ class Forwarder {
   bool started_ = false;   // caller's thread
   bool stopping_ = false;  // forwarder thread
   Clock::time_point last_limit_log_{};
+  uint64_t attempts_ = 0;
 
   std::atomic<uint64_t> questions_{0}, upstream_queries_{0}, coalesced_{0}, cache_hits_{0},
       over_limit_{0}, failures_{0}, stale_answers_{0};

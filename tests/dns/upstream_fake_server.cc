@@ -76,6 +76,11 @@ void FakeUpstream::set_silent(bool silent) {
   silent_ = silent;
 }
 
+void FakeUpstream::set_failure_rcode(uint16_t rcode) {
+  std::lock_guard lock(mutex_);
+  failure_rcode_ = rcode;
+}
+
 size_t FakeUpstream::queries(const std::string& name) const {
   std::lock_guard lock(mutex_);
   auto found = counts_.find(name);
@@ -128,7 +133,9 @@ void FakeUpstream::serve() {
     builder.set_flag(dns::kFlagRD, query->header.has(dns::kFlagRD));
     builder.add_question(question.name, question.type);
     const auto record = records_.find(name);
-    if (record != records_.end() && question.type == dns::RRType::kA) {
+    if (failure_rcode_ != 0) {
+      builder.set_rcode(failure_rcode_);
+    } else if (record != records_.end() && question.type == dns::RRType::kA) {
       std::array<uint8_t, 4> rdata{};
       inet_pton(AF_INET, record->second.first.c_str(), rdata.data());
       builder.add_record(dns::Section::kAnswer, question.name, dns::RRType::kA,

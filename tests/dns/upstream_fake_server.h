@@ -30,6 +30,8 @@ class FakeUpstream {
   void set_delay(std::chrono::milliseconds delay);
   // Receives and counts but never answers.
   void set_silent(bool silent);
+  // Answers every question with this rcode and nothing else (e.g. 2, SERVFAIL); 0: off.
+  void set_failure_rcode(uint16_t rcode);
 
   size_t queries(const std::string& name) const;
   size_t total_queries() const;
@@ -48,6 +50,7 @@ class FakeUpstream {
   uint32_t soa_minimum_ = 60;
   std::chrono::milliseconds delay_{0};
   bool silent_ = false;
+  uint16_t failure_rcode_ = 0;
   std::thread thread_;
 };
 

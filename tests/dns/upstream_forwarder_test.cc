@@ -1,6 +1,7 @@
 // The forwarder on its own thread against a fake upstream on 127.0.0.1: coalescing of
-// identical questions, its cache, bounded failure, failover, serve-stale and the cap
-// on questions in flight.
+// identical questions, its cache, bounded failure, failover, upstream health (a downed
+// upstream is skipped until a probe brings it back), serve-stale and the cap on
+// questions in flight.
 
 #include <gtest/gtest.h>
 
@@ -173,6 +174,123 @@ TEST(Forwarder, RoutesADomainToItsOwnUpstream) {
   EXPECT_EQ(corp.queries("intranet.corp.example"), 1u);
   EXPECT_EQ(general.queries("intranet.corp.example"), 0u);
   EXPECT_EQ(general.queries("www.example.org"), 1u);
+}
+
+// Polls `condition` every 50 ms for at most 5 s (the probe runs in the background).
+template <class Condition>
+bool eventually(Condition condition) {
+  for (int i = 0; i < 100; ++i) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  return condition();
+}
+
+ForwardResult ask(Forwarder& forwarder, const std::string& name) {
+  Results results;
+  forwarder.resolve(question(name.c_str()), results.collector());
+  EXPECT_TRUE(results.wait_for(1));
+  auto all = results.all();
+  return all.empty() ? ForwardResult{} : all.front();
+}
+
+// Two upstreams, the first silent, sharing one second of budget: 250 ms per try.
+struct SilentFirst {
+  SilentFirst() {
+    for (const char* name : {"a.test", "b.test", "c.test", "d.test"}) {
+      first.add_a(name, "192.0.2.1", 300);
+      second.add_a(name, "192.0.2.2", 300);
+    }
+    first.set_silent(true);
+    auto options = options_for({loopback(first.port()), loopback(second.port())});
+    options.timeout = milliseconds(1000);
+    forwarder = std::make_unique<Forwarder>(options);
+  }
+  // Two questions each wait for the first upstream's timeout: it is down after them.
+  void take_the_first_down() {
+    for (const char* name : {"a.test.", "b.test."}) {
+      EXPECT_EQ(ask(*forwarder, name).source, AnswerSource::kUpstream);
+    }
+    EXPECT_EQ(first.queries("a.test"), 1u);
+    EXPECT_EQ(first.queries("b.test"), 1u);
+  }
+  FakeUpstream first, second;
+  std::unique_ptr<Forwarder> forwarder;
+};
+
+TEST(Forwarder, StopsAskingAnUpstreamThatFailedTwiceInARowAndProbesIt) {
+  SilentFirst upstreams;
+  ASSERT_TRUE(upstreams.forwarder->start().ok());
+  upstreams.take_the_first_down();
+  EXPECT_EQ(ask(*upstreams.forwarder, "c.test.").source, AnswerSource::kUpstream);
+  EXPECT_EQ(upstreams.first.queries("c.test"), 0u) << "a downed upstream is asked last";
+  EXPECT_EQ(upstreams.second.queries("c.test"), 1u);
+  EXPECT_TRUE(eventually([&] { return upstreams.first.queries(".") >= 2; }))
+      << "probes (. NS) keep going while it is down";
+  EXPECT_EQ(upstreams.second.queries("."), 0u) << "an upstream that is up is not probed";
+}
+
+TEST(Forwarder, AsksARecoveredUpstreamFirstAgainOnceAProbeIsAnswered) {
+  SilentFirst upstreams;
+  ASSERT_TRUE(upstreams.forwarder->start().ok());
+  upstreams.take_the_first_down();
+  upstreams.first.set_silent(false);
+  // Each question a new name (no cache): once a probe was answered, the first asks.
+  int asked = 0;
+  EXPECT_TRUE(eventually([&] {
+    const std::string name = "up" + std::to_string(++asked) + ".test";
+    ask(*upstreams.forwarder, name + ".");
+    return upstreams.first.queries(name) == 1;
+  }));
+  EXPECT_GE(upstreams.first.queries("."), 1u);
+  const size_t second_before = upstreams.second.total_queries();
+  EXPECT_EQ(ask(*upstreams.forwarder, "d.test.").source, AnswerSource::kUpstream);
+  EXPECT_EQ(upstreams.first.queries("d.test"), 1u);
+  EXPECT_EQ(upstreams.second.total_queries(), second_before);
+}
+
+TEST(Forwarder, StillAsksEveryUpstreamInOrderWhenAllAreDown) {
+  FakeUpstream first, second;
+  first.set_silent(true);
+  second.set_silent(true);
+  auto options = options_for({loopback(first.port()), loopback(second.port())});
+  options.timeout = milliseconds(400);
+  options.tries = 1;
+  options.probe_period = std::chrono::seconds(60);  // keep probes out of the counts
+  Forwarder forwarder(options);
+  ASSERT_TRUE(forwarder.start().ok());
+  for (const char* name : {"a.test.", "b.test.", "c.test."}) {
+    EXPECT_EQ(ask(forwarder, name).source, AnswerSource::kFailed);
+  }
+  EXPECT_EQ(first.queries("c.test"), 1u);
+  EXPECT_EQ(second.queries("c.test"), 1u);
+}
+
+TEST(Forwarder, TriesTheNextUpstreamWhenOneAnswersServfailOrRefused) {
+  FakeUpstream failing, good;
+  failing.set_failure_rcode(2);  // SERVFAIL
+  good.add_a("www.example.org", "192.0.2.10", 300);
+  Forwarder forwarder(options_for({loopback(failing.port()), loopback(good.port())}));
+  ASSERT_TRUE(forwarder.start().ok());
+  const auto result = ask(forwarder, "www.example.org.");
+  ASSERT_EQ(result.source, AnswerSource::kUpstream);
+  EXPECT_EQ(result.answer->answers.size(), 1u);
+  failing.set_failure_rcode(5);  // REFUSED
+  EXPECT_EQ(ask(forwarder, "ftp.example.org.").answer->rcode, 3u) << "good's NXDOMAIN";
+  EXPECT_EQ(failing.queries("ftp.example.org"), 1u);
+}
+
+TEST(Forwarder, PassesServfailOnWhenEveryUpstreamAnswersIt) {
+  FakeUpstream first, second;
+  first.set_failure_rcode(2);
+  second.set_failure_rcode(2);
+  Forwarder forwarder(options_for({loopback(first.port()), loopback(second.port())}));
+  ASSERT_TRUE(forwarder.start().ok());
+  const auto result = ask(forwarder, "broken.test.");
+  ASSERT_EQ(result.source, AnswerSource::kUpstream);
+  EXPECT_EQ(result.answer->rcode, 2u);
+  EXPECT_EQ(first.queries("broken.test"), 1u) << "an answer, even SERVFAIL, is not retried";
+  EXPECT_EQ(second.queries("broken.test"), 1u);
 }
 
 }  // namespace

@@ -32,6 +32,7 @@ constexpr const char* kServeHelp =
     "usage: clusterdns serve --manifests DIR [--listen ADDR:PORT]...\n"
     "                        [--upstream ADDR[:PORT]|none]... [--forward DOMAIN=ADDR[:PORT]]...\n"
     "                        [--allow-recursion CIDR]... [--cache-size ENTRIES] [--autopath]\n"
+    "                        [--upstream-timeout SECONDS] [--upstream-tries N]\n"
     "                        [--threads N] [--poll SECONDS] [--tcp-idle-timeout SECONDS]\n"
     "                        [--tcp-max-connections N] [--config FILE] [record flags]\n"
     "\n"
@@ -51,11 +52,18 @@ constexpr const char* kServeHelp =
     "                           127.0.0.0/8 ::1 10.0.0.0/8 172.16.0.0/12 192.168.0.0/16\n"
     "                           fc00::/7); others get REFUSED outside the served zones\n"
     "  --cache-size ENTRIES     forwarded answers kept in the cache (default 10000)\n"
+    "  --upstream-timeout SECONDS  a question no upstream answered within SECONDS gets\n"
+    "                           SERVFAIL (default 2, 1-60)\n"
+    "  --upstream-tries N       rounds through the upstreams within that time (default 2,\n"
+    "                           1-5); each try gets SECONDS / (upstreams * N)\n"
     "  --autopath               answer a pod's first search-list query for itself: when\n"
     "                           <name>.<ns>.svc.<zone> from a pod of <ns> is NXDOMAIN, try\n"
     "                           <name>.svc.<zone>, <name>.<zone>, then <name> (forwarded),\n"
     "                           and answer a CNAME to the first that exists (CoreDNS\n"
     "                           autopath; needs --pods verified; off by default)\n"
+    "An upstream that fails twice in a row (timeout, refused connection, SERVFAIL or\n"
+    "REFUSED) is marked down and asked after the others until a probe (. NS, every 0.5 s)\n"
+    "gets any reply; when all are down they are still asked, in order. Both are logged.\n"
     "\n"
     "record flags: --domain cluster.local --ttl 5 --service-cidr 10.96.0.0/12\n"
     "  --dns-ip ADDR --pods verified|insecure|disabled --simulate-pods CIDR\n";
@@ -138,6 +146,8 @@ std::unique_ptr<dns::Forwarder> make_forwarder(const ForwardingOptions& forwardi
   options.upstreams = forwarding.upstreams;
   options.routes = forwarding.routes;
   options.cache_size = forwarding.cache_size;
+  options.timeout = forwarding.timeout;
+  options.tries = forwarding.tries;
   auto forwarder = std::make_unique<dns::Forwarder>(std::move(options));
   std::string upstreams;
   for (const auto& upstream : forwarding.upstreams)

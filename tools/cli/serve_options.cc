@@ -40,7 +40,8 @@ Error own_address_error(const std::string& flag, const std::string& text) {
                "upstream server that is not clusterdns itself"};
 }
 
-// --upstream (or /etc/resolv.conf), --forward, --allow-recursion, --cache-size.
+// --upstream (or /etc/resolv.conf), --forward, --allow-recursion, --cache-size,
+// --upstream-timeout, --upstream-tries.
 Result<ForwardingOptions> forwarding_options(const Arguments& arguments,
                                              const std::vector<dns::Endpoint>& listen,
                                              std::string_view resolv_conf) {
@@ -85,6 +86,16 @@ Result<ForwardingOptions> forwarding_options(const Arguments& arguments,
     if (!entries) return entries.error();
     forwarding.cache_size = static_cast<size_t>(*entries);
   }
+  if (auto text = arguments.get("upstream-timeout")) {
+    auto seconds = parse_number("upstream-timeout", *text, 1, 60);
+    if (!seconds) return seconds.error();
+    forwarding.timeout = std::chrono::seconds(*seconds);
+  }
+  if (auto text = arguments.get("upstream-tries")) {
+    auto tries = parse_number("upstream-tries", *text, 1, 5);
+    if (!tries) return tries.error();
+    forwarding.tries = static_cast<int>(*tries);
+  }
   return forwarding;
 }
 
@@ -105,6 +116,8 @@ std::vector<FlagSpec> serve_flag_specs() {
   specs.push_back({"forward", 0, true, true});
   specs.push_back({"allow-recursion", 0, true, true});
   specs.push_back({"cache-size"});
+  specs.push_back({"upstream-timeout"});
+  specs.push_back({"upstream-tries"});
   specs.push_back({"autopath", 0, false});
   specs.push_back({"threads"});
   specs.push_back({"poll"});

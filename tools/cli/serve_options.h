@@ -24,6 +24,9 @@ struct ForwardingOptions {
   std::vector<dns::Cidr> allow_recursion;  // --allow-recursion (default: private ranges)
   size_t cache_size = 10000;               // --cache-size ENTRIES
   bool from_resolv_conf = false;           // upstreams came from /etc/resolv.conf
+  // --upstream-timeout SECONDS: a question no upstream answered by then gets SERVFAIL.
+  std::chrono::milliseconds timeout{2000};
+  int tries = 2;  // --upstream-tries N: rounds through the upstreams within that time
   bool enabled() const { return !upstreams.empty() || !routes.empty(); }
 };
 
