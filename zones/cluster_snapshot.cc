@@ -1,6 +1,8 @@
 #include "zones/cluster_snapshot.h"
 
 #include <algorithm>
+#include <future>
+#include <thread>
 #include <set>
 #include <string>
 #include <string_view>
@@ -225,6 +227,30 @@ FixUps find_fix_ups(const SnapshotIndex& index) {
 
 }  // namespace
 
+// Buckets are independent and only read the state: at start-up, when most of them
+// need encoding, every core takes a share (a reload re-encodes a few, in place).
+void ClusterSnapshotBuilder::encode_buckets(
+    const Grouping& grouping,
+    std::vector<std::pair<size_t, std::shared_ptr<const SnapshotChunk>>>& buckets) const {
+  const auto encode = [&](size_t first, size_t step) {
+    for (size_t i = first; i < buckets.size(); i += step) {
+      const std::vector<Group>& members = grouping.members[buckets[i].first];
+      if (members.empty()) continue;  // the bucket emptied: no chunk
+      Derived derived;
+      derive(members, options_, derived);
+      sort_records(derived.records);
+      buckets[i].second = build_chunk(std::move(derived.records), derived.names, options_);
+    }
+  };
+  constexpr size_t kWorthThreads = 64;
+  const size_t threads =
+      buckets.size() < kWorthThreads ? 1 : std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  std::vector<std::future<void>> helpers;
+  for (size_t t = 1; t < threads; ++t) helpers.push_back(std::async(std::launch::async, encode, t, threads));
+  encode(0, threads);
+  for (auto& helper : helpers) helper.get();  // rethrows what a helper threw
+}
+
 ClusterSnapshotBuilder::ClusterSnapshotBuilder(RecordOptions options)
     : options_(std::move(options)), buckets_(kBuckets) {}
 ClusterSnapshotBuilder::~ClusterSnapshotBuilder() = default;
@@ -259,11 +285,9 @@ ClusterSnapshot ClusterSnapshotBuilder::build(const registry::ClusterState& stat
       continue;
     }
     if (bucket.chunk && bucket.fingerprint == grouping.fingerprints[b]) continue;
-    Derived derived;
-    derive(grouping.members[b], options_, derived);
-    sort_records(derived.records);
-    changed.emplace_back(b, build_chunk(std::move(derived.records), derived.names, options_));
+    changed.emplace_back(b, nullptr);
   }
+  encode_buckets(grouping, changed);
   result.buckets_encoded = changed.size();
 
   if (first) {

@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "registry/objects.h"
@@ -48,6 +49,11 @@ class ClusterSnapshotBuilder {
     uint64_t fingerprint = 0;
     std::shared_ptr<const SnapshotChunk> chunk;
   };
+
+  // Derives and encodes the listed buckets' chunks (second: null for an empty bucket).
+  void encode_buckets(
+      const Grouping& grouping,
+      std::vector<std::pair<size_t, std::shared_ptr<const SnapshotChunk>>>& buckets) const;
 
   RecordOptions options_;
   std::vector<Bucket> buckets_;
