@@ -1,5 +1,6 @@
 #include "zones/answer_encoder.h"
 
+#include <cstring>
 #include <type_traits>
 
 #include "dns/wire/name.h"
@@ -12,14 +13,10 @@ using dns::kHeaderSize;
 constexpr size_t kMaxPointerOffset = 0x3fff;  // RFC 1035 §4.1.4: 14-bit offsets
 constexpr uint16_t kClassIn = dns::to_u16(dns::RRClass::kIN);
 
-std::string suffix_key(std::span<const uint8_t> wire, size_t position) {
-  return {reinterpret_cast<const char*>(wire.data() + position), wire.size() - position};
-}
-
 }  // namespace
 
-std::vector<uint8_t> name_to_wire(std::string_view text) {
-  std::vector<uint8_t> wire;
+void name_to_wire(std::string_view text, std::vector<uint8_t>& wire) {
+  wire.clear();
   size_t start = 0;
   while (start < text.size()) {
     size_t end = text.find('.', start);
@@ -32,6 +29,11 @@ std::vector<uint8_t> name_to_wire(std::string_view text) {
     start = end + 1;
   }
   wire.push_back(0);
+}
+
+std::vector<uint8_t> name_to_wire(std::string_view text) {
+  std::vector<uint8_t> wire;
+  name_to_wire(text, wire);
   return wire;
 }
 
@@ -45,8 +47,22 @@ void AnswerEncoder::remember(std::span<const uint8_t> wire, size_t message_offse
   for (size_t position = 0; position < labels_end && wire[position] != 0;
        position += size_t{wire[position]} + 1) {
     if (message_offset + position > kMaxPointerOffset) break;
-    suffixes_.emplace(suffix_key(wire, position), static_cast<uint16_t>(message_offset + position));
+    const auto suffix = wire.subspan(position);
+    if (written_at(suffix) != nullptr) continue;  // the first place it was written wins
+    suffixes_.push_back({static_cast<uint32_t>(keys_.size()), static_cast<uint16_t>(suffix.size()),
+                         static_cast<uint16_t>(message_offset + position)});
+    keys_.insert(keys_.end(), suffix.begin(), suffix.end());
   }
+}
+
+const uint16_t* AnswerEncoder::written_at(std::span<const uint8_t> suffix) const {
+  for (const Suffix& known : suffixes_) {
+    if (known.key_length == suffix.size() &&
+        std::memcmp(keys_.data() + known.key_offset, suffix.data(), suffix.size()) == 0) {
+      return &known.message_offset;
+    }
+  }
+  return nullptr;
 }
 
 void AnswerEncoder::add_name(std::span<const uint8_t> wire, bool compress) {
@@ -54,10 +70,10 @@ void AnswerEncoder::add_name(std::span<const uint8_t> wire, bool compress) {
   size_t position = 0;
   while (position < wire.size() && wire[position] != 0) {
     if (compress) {
-      const auto found = suffixes_.find(suffix_key(wire, position));
-      if (found != suffixes_.end()) {
+      if (const uint16_t* found = written_at(wire.subspan(position))) {
+        const uint16_t pointer = *found;
         out_.insert(out_.end(), wire.begin(), wire.begin() + static_cast<ptrdiff_t>(position));
-        put_u16(static_cast<uint16_t>(0xc000 | found->second));
+        put_u16(static_cast<uint16_t>(0xc000 | pointer));
         remember(wire, start, position);  // only the labels written before the pointer
         return;
       }
@@ -66,6 +82,11 @@ void AnswerEncoder::add_name(std::span<const uint8_t> wire, bool compress) {
   }
   out_.insert(out_.end(), wire.begin(), wire.end());
   remember(wire, start, wire.size());
+}
+
+void AnswerEncoder::add_text_name(std::string_view text, bool compress) {
+  name_to_wire(text, scratch_);
+  add_name(scratch_, compress);
 }
 
 void AnswerEncoder::put_u16(uint16_t value) {
@@ -79,7 +100,7 @@ void AnswerEncoder::put_u32(uint32_t value) {
 }
 
 void AnswerEncoder::add(const Record& record) {
-  add_name(name_to_wire(record.owner), true);
+  add_text_name(record.owner, true);
   put_u16(record.type);
   put_u16(kClassIn);
   put_u32(record.ttl);
@@ -100,10 +121,10 @@ void AnswerEncoder::put_rdata(const Record& record) {
                       data.bytes.begin() + static_cast<ptrdiff_t>(data.size()));
         } else if constexpr (std::is_same_v<T, std::string>) {
           // NS, CNAME, PTR: RFC 3597 §4 lets these be compressed.
-          add_name(name_to_wire(data), true);
+          add_text_name(data, true);
         } else if constexpr (std::is_same_v<T, SoaData>) {
-          add_name(name_to_wire(data.mname), true);
-          add_name(name_to_wire(data.rname), true);
+          add_text_name(data.mname, true);
+          add_text_name(data.rname, true);
           for (uint32_t value :
                {data.serial, data.refresh, data.retry, data.expire, data.minimum}) {
             put_u32(value);
@@ -112,7 +133,7 @@ void AnswerEncoder::put_rdata(const Record& record) {
           put_u16(data.priority);
           put_u16(data.weight);
           put_u16(data.port);
-          add_name(name_to_wire(data.target), false);  // RFC 2782: no compression
+          add_text_name(data.target, false);  // RFC 2782: no compression
         } else {
           for (const std::string& text : data) {  // TXT character-strings (RFC 1035 §3.3)
             const size_t length = std::min<size_t>(text.size(), 255);

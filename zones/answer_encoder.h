@@ -7,7 +7,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "zones/record.h"
@@ -17,6 +16,8 @@ namespace clusterdns::zones {
 // "web.default.svc.cluster.local." → uncompressed lower-case wire octets. Names from
 // Record are plain (no escapes); an empty label or one above 63 octets is cut to fit.
 std::vector<uint8_t> name_to_wire(std::string_view text);
+// The same into `out` (cleared first), so a caller encoding many names reuses one buffer.
+void name_to_wire(std::string_view text, std::vector<uint8_t>& out);
 
 class AnswerEncoder {
  public:
@@ -38,11 +39,23 @@ class AnswerEncoder {
   void put_rdata(const Record& record);
   // Remembers the suffixes starting at label boundaries before `labels_end`.
   void remember(std::span<const uint8_t> wire, size_t message_offset, size_t labels_end);
+  // Where an identical suffix was written, if it was.
+  const uint16_t* written_at(std::span<const uint8_t> suffix) const;
+  void add_text_name(std::string_view text, bool compress);
+
+  // A suffix written before: its octets in keys_, and its message offset. A block holds
+  // a few dozen at most, so a linear scan beats hashing (and allocates nothing).
+  struct Suffix {
+    uint32_t key_offset = 0;
+    uint16_t key_length = 0;
+    uint16_t message_offset = 0;
+  };
 
   size_t base_ = 0;  // message offset of out_[0]
   std::vector<uint8_t> out_;
-  // Lower-case wire suffix → message offset where it was written.
-  std::unordered_map<std::string, uint16_t> suffixes_;
+  std::vector<Suffix> suffixes_;
+  std::vector<uint8_t> keys_;
+  std::vector<uint8_t> scratch_;  // the name being written, as wire octets
 };
 
 }  // namespace clusterdns::zones
