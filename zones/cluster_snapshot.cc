@@ -304,8 +304,18 @@ ClusterSnapshot ClusterSnapshotBuilder::build(const registry::ClusterState& stat
   }
 
   const FixUps fix_ups = find_fix_ups(*index);
+  // The joint encoding depends only on the buckets involved: while none of them
+  // changed, the last one serves again (a cluster with many in-cluster ExternalNames
+  // would otherwise re-derive their buckets on every reload).
+  uint64_t joint_key = 0;
+  for (const uint16_t slot : fix_ups.slots) {
+    const uint64_t version = slot == kApexSlot ? serial : buckets_[slot - 1].fingerprint;
+    joint_key = combine(joint_key, combine(slot, version));
+  }
   std::shared_ptr<const SnapshotChunk> joint;
-  if (!fix_ups.names.empty()) {
+  if (!fix_ups.names.empty() && joint_ && joint_key == joint_key_) {
+    joint = joint_;
+  } else if (!fix_ups.names.empty()) {
     Derived together;
     for (const uint16_t slot : fix_ups.slots) {
       if (slot == kApexSlot) {
@@ -331,6 +341,7 @@ ClusterSnapshot ClusterSnapshotBuilder::build(const registry::ClusterState& stat
     }
   }
   joint_ = joint;
+  joint_key_ = joint_key;
 
   parts.chunks.push_back(apex_);
   for (const Bucket& bucket : buckets_) {

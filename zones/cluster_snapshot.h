@@ -59,6 +59,7 @@ class ClusterSnapshotBuilder {
   std::vector<Bucket> buckets_;
   std::shared_ptr<const SnapshotChunk> apex_;   // the zone apexes (new every build)
   std::shared_ptr<const SnapshotChunk> joint_;  // names re-encoded together, or null
+  uint64_t joint_key_ = 0;                      // the buckets' versions it was built from
   // The last snapshot's index: the next one starts as a copy and changes only the
   // chunks that changed.
   std::shared_ptr<const SnapshotIndex> index_;
