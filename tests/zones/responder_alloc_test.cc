@@ -37,6 +37,21 @@ void operator delete(void* memory, size_t) noexcept {
 void operator delete[](void* memory, size_t) noexcept {
   std::free(memory);
 }
+// The nothrow forms too (std::stable_sort's temporary buffer uses them): a replaced
+// delete must never free what another allocator's new returned.
+void* operator new(size_t size, const std::nothrow_t&) noexcept {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  return std::malloc(size == 0 ? 1 : size);
+}
+void* operator new[](size_t size, const std::nothrow_t& tag) noexcept {
+  return operator new(size, tag);
+}
+void operator delete(void* memory, const std::nothrow_t&) noexcept {
+  std::free(memory);
+}
+void operator delete[](void* memory, const std::nothrow_t&) noexcept {
+  std::free(memory);
+}
 
 namespace clusterdns::zones::testing {
 namespace {
