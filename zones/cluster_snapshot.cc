@@ -238,7 +238,7 @@ void ClusterSnapshotBuilder::encode_buckets(
       if (members.empty()) continue;  // the bucket emptied: no chunk
       Derived derived;
       derive(members, options_, derived);
-      sort_records(derived.records);
+      sort_records_for_encoding(derived.records);
       buckets[i].second = build_chunk(std::move(derived.records), derived.names, options_);
     }
   };
@@ -270,7 +270,7 @@ ClusterSnapshot ClusterSnapshotBuilder::build(const registry::ClusterState& stat
   // The apexes carry the serial: their chunk is new every time (it is tiny).
   Derived apex;
   derive_apex(parts.options, apex);
-  sort_records(apex.records);
+  sort_records_for_encoding(apex.records);
   add_served_zones(parts, apex.records);
   auto apex_chunk = build_chunk(apex.records, apex.names, parts.options);
 
@@ -324,7 +324,7 @@ ClusterSnapshot ClusterSnapshotBuilder::build(const registry::ClusterState& stat
         derive(grouping.members[slot - 1], options_, together);
       }
     }
-    sort_records(together.records);  // also drops what two groups both derived
+    sort_records_for_encoding(together.records);  // also drops what two groups both derived
     joint = build_chunk(std::move(together.records), together.names, parts.options);
   }
   index->attach_unindexed(kJointSlot, joint.get());

@@ -154,6 +154,18 @@ void add_service_group(const registry::Service& service, const registry::Endpoin
   add_reverse_records(view, sink);
 }
 
+void sort_records_for_encoding(std::vector<Record>& records) {
+  std::sort(records.begin(), records.end(), [](const Record& a, const Record& b) {
+    if (const int owner = a.owner.compare(b.owner); owner != 0) return owner < 0;
+    if (a.type != b.type) return a.type < b.type;
+    return compare_data(a.data, b.data) < 0;
+  });
+  const auto same = [](const Record& a, const Record& b) {
+    return a.type == b.type && a.owner == b.owner && compare_data(a.data, b.data) == 0;
+  };
+  records.erase(std::unique(records.begin(), records.end(), same), records.end());
+}
+
 std::vector<Record> build_records(const registry::ClusterState& state,
                                   const RecordOptions& options) {
   std::vector<Record> records;

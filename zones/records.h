@@ -34,4 +34,9 @@ bool record_less(const Record& a, const Record& b);
 // Sorts into the order above and drops duplicates.
 void sort_records(std::vector<Record>& records);
 
+// The cheaper order the snapshot needs: owners grouped (by their text, not canonical
+// order), then type, then RDATA as above, duplicates dropped. Within an RRset the
+// order is the same as sort_records gives, so answers are too.
+void sort_records_for_encoding(std::vector<Record>& records);
+
 }  // namespace clusterdns::zones

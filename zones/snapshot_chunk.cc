@@ -62,11 +62,15 @@ class ChunkBuilder {
   ChunkBuilder(std::vector<Record> records, const RecordOptions& options)
       : options_(options), apexes_(served_apexes(options)),
         pod_zone_(wire_of("pod." + options.domain)), records_(std::move(records)) {
-    // Owners and types contiguous; within an RRset the caller's order stays.
-    std::stable_sort(records_.begin(), records_.end(), [](const Record& a, const Record& b) {
+    // Owners and types contiguous; within an RRset the caller's order stays. Callers
+    // that sorted already (sort_records_for_encoding) pay one pass.
+    const auto grouped = [](const Record& a, const Record& b) {
       if (const int owner = a.owner.compare(b.owner); owner != 0) return owner < 0;
       return a.type < b.type;
-    });
+    };
+    if (!std::is_sorted(records_.begin(), records_.end(), grouped)) {
+      std::stable_sort(records_.begin(), records_.end(), grouped);
+    }
   }
 
   std::shared_ptr<const SnapshotChunk> build(const std::vector<std::string>& empty_names) {
@@ -108,6 +112,7 @@ class ChunkBuilder {
       size_t end = i + 1;
       while (end < records_.size() && records_[end].owner == records_[i].owner) ++end;
       if (Owner* owner = owner_for(wire_of(records_[i].owner))) {
+        text_index_.emplace(records_[i].owner, static_cast<size_t>(owner - owners_.data()));
         for (size_t at = i; at < end;) {
           size_t type_end = at + 1;
           while (type_end < end && records_[type_end].type == records_[at].type) ++type_end;
@@ -191,9 +196,9 @@ class ChunkBuilder {
   }
 
   // Targets of SRV and NS records whose addresses we hold go to the additional
-  // section (RFC 2782, RFC 1035 §3.3.11).
-  static std::vector<WireName> additional_targets(const std::vector<const RRset*>& answer) {
-    std::vector<WireName> targets;
+  // section (RFC 2782, RFC 1035 §3.3.11), each once, in order of first mention.
+  std::vector<const Owner*> additional_targets(const std::vector<const RRset*>& answer) const {
+    std::vector<const Owner*> targets;
     for (const RRset* rrset : answer) {
       for (const Record& record : rrset->records()) {
         const std::string* target = nullptr;
@@ -204,9 +209,13 @@ class ChunkBuilder {
         } else {
           continue;
         }
-        WireName wire = wire_of(*target);
-        if (std::find(targets.begin(), targets.end(), wire) == targets.end()) {
-          targets.push_back(std::move(wire));
+        // Our own names come lower-case, as owners do: look the text up first and
+        // convert only names written otherwise.
+        const auto by_text = text_index_.find(*target);
+        const Owner* owner = by_text != text_index_.end() ? &owners_[by_text->second]
+                                                          : find_owner(wire_of(*target));
+        if (owner != nullptr && std::find(targets.begin(), targets.end(), owner) == targets.end()) {
+          targets.push_back(owner);
         }
       }
     }
@@ -229,9 +238,7 @@ class ChunkBuilder {
     block.answer_length = static_cast<uint32_t>(encoder.size());
 
     count = 0;
-    for (const WireName& target : additional_targets(answer)) {
-      const Owner* owner = find_owner(target);
-      if (owner == nullptr) continue;
+    for (const Owner* owner : additional_targets(answer)) {
       for (uint16_t address_type : {kTypeA, kTypeAaaa}) {
         const RRset* rrset = rrset_of(*owner, address_type);
         if (rrset == nullptr) continue;
@@ -252,6 +259,8 @@ class ChunkBuilder {
   std::vector<Record> records_;
   std::vector<Owner> owners_;
   std::unordered_map<std::string_view, size_t> index_;  // keys point into owners_[i].wire
+  // The same by the records' owner text (keys point into records_).
+  std::unordered_map<std::string_view, size_t> text_index_;
   std::shared_ptr<SnapshotChunk> chunk_ = std::make_shared<SnapshotChunk>();
 };
 

@@ -99,7 +99,7 @@ class SnapshotChunk {
 std::vector<std::string> served_apexes(const RecordOptions& options);
 
 // Records (any order; an RRset keeps the order its records come in, so callers sort
-// them first, sort_records() in records.h) plus names that must exist without records →
+// them first, sort_records_for_encoding() in records.h) plus names that must exist without records →
 // one chunk. Records and names outside the served zones are ignored, as are names under
 // pod.<zone> when pods are disabled. In-zone CNAME chains are followed within the chunk.
 // Runs off the serving threads; allocates freely.
