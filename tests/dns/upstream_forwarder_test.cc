@@ -10,6 +10,7 @@
 
 #include "dns/upstream/forwarder.h"
 #include "tests/dns/upstream_fake_server.h"
+#include "tests/support/eventually.h"
 
 namespace clusterdns::dns {
 namespace {
@@ -176,15 +177,7 @@ TEST(Forwarder, RoutesADomainToItsOwnUpstream) {
   EXPECT_EQ(general.queries("www.example.org"), 1u);
 }
 
-// Polls `condition` every 50 ms for at most 5 s (the probe runs in the background).
-template <class Condition>
-bool eventually(Condition condition) {
-  for (int i = 0; i < 100; ++i) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  return condition();
-}
+using clusterdns::test::eventually;
 
 ForwardResult ask(Forwarder& forwarder, const std::string& name) {
   Results results;

@@ -11,6 +11,7 @@
 #include "dns/wire/message.h"
 #include "tests/dns/upstream_fake_server.h"
 #include "tests/support/dns_client.h"
+#include "tests/support/eventually.h"
 #include "tests/support/process.h"
 #include "tests/support/server_process.h"
 #include "tests/support/temp_dir.h"
@@ -23,15 +24,7 @@ using std::chrono::steady_clock;
 
 constexpr uint16_t kA = 1;
 
-// Polls `condition` every 50 ms for at most 5 s.
-template <class Condition>
-bool eventually(Condition condition) {
-  for (int i = 0; i < 100; ++i) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  return condition();
-}
+using clusterdns::test::eventually;
 
 // "n<i>.test" (appended piecewise: g++ 12 warns falsely on "literal" + std::string).
 std::string name_of(int i) {
