@@ -222,9 +222,9 @@ int run_serve(const CommandArgs& args) {
           return;
         }
         const auto published = refresher.publish_change(result.state);
-        dns::log_info("%s, serial %u, answers rebuilt in %.1f ms (%zu parts re-encoded)",
+        dns::log_info("%s, serial %u, answers rebuilt in %.1f ms (%zu part%s re-encoded)",
                       summary.describe().c_str(), refresher.serial(), published.milliseconds,
-                      published.parts_encoded);
+                      published.parts_encoded, published.parts_encoded == 1 ? "" : "s");
       });
   {
     // The watcher keeps its own state; this copy is only needed to publish once.
