@@ -342,6 +342,7 @@ ClusterSnapshot ClusterSnapshotBuilder::build(const registry::ClusterState& stat
   }
   joint_ = joint;
   joint_key_ = joint_key;
+  if (first) index->shrink_to_fit();
 
   parts.chunks.push_back(apex_);
   for (const Bucket& bucket : buckets_) {
