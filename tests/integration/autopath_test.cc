@@ -3,7 +3,8 @@
 // its search list that exists, as a CNAME plus that name's records. The pod here is
 // the test itself: the manifests hold a pod of namespace `web` whose IP is 127.0.0.1,
 // so the server sees our queries coming from that pod; a socket bound to 127.0.0.2 is
-// a client that is no pod.
+// a client that is no pod. Every server gets its host search domains from a file the
+// test writes (`--autopath-resolv-conf`) or none, never from this machine's resolv.conf.
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -170,9 +171,10 @@ class Autopath : public ::testing::Test {
     }
   }
 
-  ServerProcess* serve(bool autopath) {
+  // `resolv_conf`: what --autopath-resolv-conf gets ("none", or a file we wrote).
+  ServerProcess* serve(bool autopath, const std::string& resolv_conf = "none") {
     std::vector<std::string> extra;
-    if (autopath) extra.push_back("--autopath");
+    if (autopath) extra = {"--autopath", "--autopath-resolv-conf", resolv_conf};
     servers_.push_back(std::make_unique<ServerProcess>(
         manifests_.str(), extra, std::vector<std::string>{"127.0.0.1:0"},
         std::vector<std::string>{"--upstream", upstream_.address()}));
@@ -193,7 +195,14 @@ class Autopath : public ::testing::Test {
     return {relay.queries(), ares_addresses(result, kA)};
   }
 
+  // A node's resolv.conf with `text`, in a temp dir of ours.
+  std::string resolv_conf(const std::string& text) {
+    return host_dir_.write("resolv.conf." + std::to_string(++files_), text).string();
+  }
+
   TempDir manifests_;
+  TempDir host_dir_;
+  int files_ = 0;
   FakeUpstream upstream_;
   std::vector<std::unique_ptr<ServerProcess>> servers_;
 };
@@ -201,6 +210,32 @@ class Autopath : public ::testing::Test {
 TEST_F(Autopath, HelpListsTheFlag) {
   const auto help = run_process({clusterdns_binary(), "serve", "--help"}, 10);
   EXPECT_NE(help.out.find("--autopath"), std::string::npos);
+}
+
+TEST_F(Autopath, HelpListsTheResolvConfFlag) {
+  const auto help = run_process({clusterdns_binary(), "serve", "--help"}, 10);
+  EXPECT_NE(help.out.find("--autopath-resolv-conf FILE"), std::string::npos) << help.out;
+}
+
+TEST_F(Autopath, AMissingResolvConfIsAOneLineUsageErrorNamingTheFile) {
+  const std::string missing = host_dir_.str() + "/no-such-resolv.conf";
+  const auto run = run_process(
+      {clusterdns_binary(), "serve", "--manifests", manifests_.str(), "--listen", "127.0.0.1:0",
+       "--upstream", "none", "--autopath", "--autopath-resolv-conf", missing},
+      10);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, "clusterdns serve: " + missing +
+                         ": cannot read resolv.conf file (--autopath-resolv-conf) (see clusterdns "
+                         "serve --help)\n");
+}
+
+TEST_F(Autopath, TheResolvConfFlagNeedsAutopath) {
+  const auto run = run_process({clusterdns_binary(), "serve", "--manifests", manifests_.str(),
+                                "--listen", "127.0.0.1:0", "--upstream", "none",
+                                "--autopath-resolv-conf", "none"},
+                               10);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("--autopath-resolv-conf needs --autopath"), std::string::npos) << run.err;
 }
 
 TEST_F(Autopath, NeedsVerifiedPods) {
@@ -302,7 +337,8 @@ TEST_F(Autopath, IgnoresQueriesForAnotherNamespaceThanThePods) {
 
 TEST_F(Autopath, CanBeTurnedOnFromTheConfigFile) {
   TempDir config_dir;
-  const auto config = config_dir.write("serve.yaml", "autopath: true\n");
+  const auto config =
+      config_dir.write("serve.yaml", "autopath: true\nautopath-resolv-conf: none\n");
   servers_.push_back(std::make_unique<ServerProcess>(
       manifests_.str(), std::vector<std::string>{"--config", config.string()},
       std::vector<std::string>{"127.0.0.1:0"}, std::vector<std::string>{"--upstream", "none"}));
@@ -311,6 +347,86 @@ TEST_F(Autopath, CanBeTurnedOnFromTheConfigFile) {
       servers_.back()->port(), make_query("kubernetes.default.web.svc.cluster.local", kA)));
   EXPECT_EQ(reply.rcode(), 0);
   EXPECT_EQ(reply.answers.size(), 2u);
+}
+
+TEST_F(Autopath, TriesTheHostSearchDomainsBeforeTheBareName) {
+  upstream_.add_a("www.corp.test", "192.0.2.20", 300);
+  auto server = serve(true, resolv_conf("nameserver 127.0.0.1\nsearch corp.test\n"));
+  const auto reply =
+      parsed(udp_exchange(server->port(), make_query("www.web.svc.cluster.local", kA)));
+  EXPECT_EQ(reply.rcode(), 0);
+  EXPECT_EQ(answer_texts(reply),
+            (std::vector<std::string>{"www.web.svc.cluster.local. CNAME www.corp.test.",
+                                      "www.corp.test. A 192.0.2.20"}));
+  EXPECT_EQ(upstream_.queries("www.corp.test"), 1u);
+  EXPECT_EQ(upstream_.queries("www"), 0u) << "the host search domain answered first";
+}
+
+TEST_F(Autopath, WithoutHostSearchDomainsGoesStraightToTheBareName) {
+  upstream_.add_a("www.corp.test", "192.0.2.20", 300);
+  auto server = serve(true, "none");
+  const auto reply =
+      parsed(udp_exchange(server->port(), make_query("www.web.svc.cluster.local", kA)));
+  EXPECT_EQ(reply.rcode(), kNXDomain);
+  EXPECT_TRUE(reply.answers.empty());
+  EXPECT_EQ(upstream_.queries("www.corp.test"), 0u);
+  EXPECT_EQ(upstream_.queries("www"), 1u);
+}
+
+TEST_F(Autopath, WalksTheHostSearchDomainsInOrderFromTheLastSearchLine) {
+  upstream_.add_a("www.corp.test", "192.0.2.20", 300);
+  upstream_.add_a("www.old.test", "192.0.2.30", 300);
+  // resolv.conf(5): the last search/domain line wins; the cluster's own domains and
+  // repeats are left out, as kubelet composes a pod's search list.
+  auto server = serve(true, resolv_conf("search old.test\ndomain old.test\n"
+                                        "search First.Test svc.cluster.local first.test "
+                                        "corp.test. # the node's\n"));
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const auto reply =
+        parsed(udp_exchange(server->port(), make_query("www.web.svc.cluster.local", kA)));
+    EXPECT_EQ(reply.rcode(), 0) << "attempt " << attempt;
+    EXPECT_EQ(answer_texts(reply),
+              (std::vector<std::string>{"www.web.svc.cluster.local. CNAME www.corp.test.",
+                                        "www.corp.test. A 192.0.2.20"}))
+        << "attempt " << attempt;
+  }
+  EXPECT_EQ(upstream_.queries("www.first.test"), 1u) << "tried once, then its NXDOMAIN cached";
+  EXPECT_EQ(upstream_.queries("www.corp.test"), 1u);
+  EXPECT_EQ(upstream_.queries("www.old.test"), 0u);
+  EXPECT_EQ(upstream_.queries("www"), 0u);
+  EXPECT_NE(server->log().find("host search domains from " + host_dir_.str() +
+                               "/resolv.conf.1: first.test. corp.test."),
+            std::string::npos)
+      << server->log();
+}
+
+TEST_F(Autopath, KeepsNxdomainWhenNoHostSearchDomainHasTheName) {
+  auto server = serve(true, resolv_conf("search first.test corp.test\n"));
+  const auto reply =
+      parsed(udp_exchange(server->port(), make_query("nothing.web.svc.cluster.local", kA)));
+  EXPECT_EQ(reply.rcode(), kNXDomain);
+  EXPECT_TRUE(reply.answers.empty());
+  EXPECT_EQ(upstream_.queries("nothing.first.test"), 1u);
+  EXPECT_EQ(upstream_.queries("nothing.corp.test"), 1u);
+  EXPECT_EQ(upstream_.queries("nothing"), 1u);
+}
+
+TEST_F(Autopath, LimitsTheSearchListTo32DomainsLikeKubeletAndWarns) {
+  std::string search = "search";
+  for (int i = 1; i <= 31; ++i) search += " d" + std::to_string(i) + ".test";
+  auto server = serve(true, resolv_conf(search + "\n"));
+  const std::string log = server->log();
+  // Three cluster domains plus 29 of the node's.
+  EXPECT_NE(log.find(" d28.test. d29.test.\n"), std::string::npos) << log;
+  EXPECT_NE(log.find("at most 32 domains (kubelet); leaving out host search domains "
+                     "d30.test. d31.test."),
+            std::string::npos)
+      << log;
+  const auto reply =
+      parsed(udp_exchange(server->port(), make_query("nothing.web.svc.cluster.local", kA)));
+  EXPECT_EQ(reply.rcode(), kNXDomain);
+  EXPECT_EQ(upstream_.queries("nothing.d29.test"), 1u);
+  EXPECT_EQ(upstream_.queries("nothing.d30.test"), 0u);
 }
 
 TEST_F(Autopath, SavesAPodResolverItsSearchListRoundTrips) {

@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -55,10 +56,89 @@ std::vector<uint8_t> question_packet(const dns::Name& name, dns::RRType type) {
   return packet;
 }
 
+std::string_view trim(std::string_view text) {
+  const size_t start = text.find_first_not_of(" \t\r");
+  if (start == std::string_view::npos) return {};
+  const size_t end = text.find_last_not_of(" \t\r");
+  return text.substr(start, end - start + 1);
+}
+
+std::vector<std::string> texts_of(const std::vector<dns::Name>& names) {
+  std::vector<std::string> texts;
+  for (const dns::Name& name : names) texts.push_back(name.to_text());
+  return texts;
+}
+
 }  // namespace
 
-Autopath::Autopath(zones::Responder& zones, dns::Name zone, uint32_t ttl)
-    : zones_(zones), zone_(zone.lowered()), zone_text_(zone_.to_text()), ttl_(ttl) {}
+std::vector<std::string> resolv_conf_search(std::string_view text) {
+  std::vector<std::string> search;
+  while (!text.empty()) {
+    const size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+    line = trim(line.substr(0, line.find_first_of("#;")));
+    const size_t gap = line.find_first_of(" \t");
+    if (gap == std::string_view::npos) continue;
+    const std::string_view keyword = line.substr(0, gap);
+    if (keyword != "search" && keyword != "domain") continue;
+    // resolv.conf(5): `search` and `domain` replace each other; the last line wins.
+    search.clear();
+    std::string_view rest = trim(line.substr(gap));
+    while (!rest.empty()) {
+      const size_t space = rest.find_first_of(" \t");
+      search.emplace_back(rest.substr(0, space));
+      if (keyword == "domain") break;  // one domain; anything after it is ignored
+      rest = space == std::string_view::npos ? std::string_view{} : trim(rest.substr(space));
+    }
+  }
+  return search;
+}
+
+HostSearchDomains host_search_domains(const std::vector<std::string>& search,
+                                      const dns::Name& zone) {
+  HostSearchDomains result;
+  const dns::Name cluster = zone.lowered();
+  constexpr size_t kClusterDomains = 3;  // <ns>.svc.<zone> svc.<zone> <zone>
+  std::vector<std::string> dropped;
+  for (const std::string& text : search) {
+    std::string absolute = text;
+    if (absolute.empty() || absolute.back() != '.') absolute.push_back('.');
+    auto name = dns::Name::from_text(absolute);
+    if (!name || absolute == ".") {
+      result.warnings.push_back("autopath: ignoring host search domain '" + text +
+                                "': not a domain name");
+      continue;
+    }
+    const dns::Name lowered = name->lowered();
+    if (lowered.is_subdomain_of(cluster)) continue;  // the cluster's own domains cover it
+    if (std::find(result.domains.begin(), result.domains.end(), lowered) !=
+        result.domains.end()) {
+      continue;  // kubelet drops repeats too
+    }
+    if (kClusterDomains + result.domains.size() >= kMaxSearchDomains) {
+      dropped.push_back(lowered.to_text());
+      continue;
+    }
+    result.domains.push_back(lowered);
+  }
+  if (!dropped.empty()) {
+    std::string list;
+    for (const std::string& name : dropped) list.append(" ").append(name);
+    result.warnings.push_back("autopath: a pod's search list holds at most " +
+                              std::to_string(kMaxSearchDomains) +
+                              " domains (kubelet); leaving out host search domains" + list);
+  }
+  return result;
+}
+
+Autopath::Autopath(zones::Responder& zones, dns::Name zone, uint32_t ttl,
+                   std::vector<dns::Name> host_domains)
+    : zones_(zones),
+      zone_(zone.lowered()),
+      zone_text_(zone_.to_text()),
+      ttl_(ttl),
+      host_domain_texts_(texts_of(host_domains)) {}
 
 std::optional<AutopathSearch> Autopath::search_for(const dns::QueryParse& query,
                                                    const dns::ClientInfo& client) {
@@ -80,12 +160,18 @@ std::optional<AutopathSearch> Autopath::search_for(const dns::QueryParse& query,
   auto base_name = dns::Name::from_text(base);
   if (!base_name) return std::nullopt;
 
-  // The pod's resolv.conf search list after "<ns>.svc.<zone>" (kubelet writes it),
-  // then the name as given (ndots: it had fewer than 5 dots, so it comes last).
+  // The pod's resolv.conf search list after "<ns>.svc.<zone>" (kubelet writes it: the
+  // cluster's domains, then the node's), then the name as given (ndots: it had fewer
+  // than 5 dots, so it comes last).
   AutopathSearch search{*base_name, {}};
-  for (const std::string& candidate : {base + "svc." + zone_text_, base + zone_text_, base}) {
+  const auto add = [&](const std::string& candidate) {
+    // A name too long for the wire is one the pod's resolver would skip as well.
     if (auto name = dns::Name::from_text(candidate)) search.candidates.push_back(*name);
-  }
+  };
+  add(base + "svc." + zone_text_);
+  add(base + zone_text_);
+  for (const std::string& domain : host_domain_texts_) add(base + domain);
+  add(base);
   return search;
 }
 

@@ -17,11 +17,18 @@
 // with the answers it belongs to, read without a lock. That is also why `--autopath`
 // requires `--pods verified`, as CoreDNS's does.
 //
+// The node's search domains come after the cluster's: kubelet appends the search
+// domains of the node's resolv.conf to every pod's, and CoreDNS appends those of its
+// own /etc/resolv.conf (`searchFromResolvConf`) to the autopath search list. Names
+// under them are forwarded, one after another, before the bare name.
+//
 // Off the hot path: this code runs only for NXDOMAIN answers to clients when
 // `--autopath` is on, and allocates (names, one parsed answer).
 
 #include <optional>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "dns/server/packet_handler.h"
@@ -33,14 +40,38 @@ namespace clusterdns::cli {
 
 // The rest of a pod's search list for one question.
 struct AutopathSearch {
-  dns::Name base;                     // what the pod asked for: "kubernetes.default."
-  std::vector<dns::Name> candidates;  // "<base>.svc.<zone>.", "<base>.<zone>.", "<base>."
+  dns::Name base;  // what the pod asked for: "kubernetes.default."
+  // "<base>.svc.<zone>.", "<base>.<zone>.", "<base>.<host domain>." for each host
+  // search domain, "<base>."
+  std::vector<dns::Name> candidates;
 };
+
+// kubelet's limit on a pod's whole search list (MaxDNSSearchPaths): the three cluster
+// domains plus the node's; the rest are left out (kubelet warns with an event).
+inline constexpr size_t kMaxSearchDomains = 32;
+
+// The domains of the last `search` or `domain` line of resolv.conf text (resolv.conf(5):
+// the last such line wins), as written.
+std::vector<std::string> resolv_conf_search(std::string_view text);
+
+// The host search domains a pod's search list would carry after the cluster's.
+struct HostSearchDomains {
+  std::vector<dns::Name> domains;     // absolute, lower case, in order
+  std::vector<std::string> warnings;  // one line each: what was left out and why
+};
+
+// `search` as kubelet composes it: invalid names, the cluster zone and names below it
+// (the cluster's own search domains cover them) and repeats are left out silently but
+// for invalid ones; past kMaxSearchDomains in all, the rest are dropped with a warning.
+HostSearchDomains host_search_domains(const std::vector<std::string>& search,
+                                      const dns::Name& zone);
 
 class Autopath {
  public:
-  // `zone`: the cluster domain; `ttl`: the TTL of the CNAME we add (--ttl).
-  Autopath(zones::Responder& zones, dns::Name zone, uint32_t ttl);
+  // `zone`: the cluster domain; `ttl`: the TTL of the CNAME we add (--ttl);
+  // `host_domains`: from host_search_domains().
+  Autopath(zones::Responder& zones, dns::Name zone, uint32_t ttl,
+           std::vector<dns::Name> host_domains = {});
 
   // The search to walk when `query` is "<base>.<ns>.svc.<zone>" (base at least one
   // label) and the client is a pod of <ns>; nullopt otherwise.
@@ -62,6 +93,7 @@ class Autopath {
   const dns::Name zone_;
   const std::string zone_text_;  // "cluster.local."
   const uint32_t ttl_;
+  const std::vector<std::string> host_domain_texts_;  // "corp.example." ...
 };
 
 }  // namespace clusterdns::cli

@@ -63,7 +63,8 @@ ForwardingResponder::ForwardingResponder(zones::Responder& zones, dns::Forwarder
                                          ForwardingConfig config)
     : zones_(zones), forwarder_(forwarder), config_(std::move(config)), id_(next_responder_id()) {
   if (config_.autopath) {
-    autopath_ = std::make_unique<Autopath>(zones_, config_.cluster_zone, config_.ttl);
+    autopath_ = std::make_unique<Autopath>(zones_, config_.cluster_zone, config_.ttl,
+                                           config_.host_search_domains);
   }
 }
 
@@ -205,11 +206,16 @@ size_t ForwardingResponder::autopath(std::span<const uint8_t> query, std::span<u
   if (!search) return 0;
   dns::ReplyShape shape = shape_of(parsed, client);
   shape.recursion_available = recursion;
-  for (const dns::Name& candidate : search->candidates) {
+  for (size_t i = 0; i < search->candidates.size(); ++i) {
+    const dns::Name& candidate = search->candidates[i];
     if (!is_served(candidate)) {
-      // Only the bare name can lie outside; the pod would forward it through us.
+      // The host search domains and the bare name: the pod would forward them through us.
       if (!recursion) return 0;
-      return autopath_upstream(parsed, shape, candidate, response, client, zone_length);
+      return autopath_upstream(
+          parsed, shape,
+          std::vector<dns::Name>(search->candidates.begin() + static_cast<ptrdiff_t>(i),
+                                 search->candidates.end()),
+          response, client, zone_length);
     }
     auto answer = autopath_->zone_answer(candidate, parsed.qtype);
     if (!answer) continue;  // NXDOMAIN: the next search domain
@@ -221,59 +227,124 @@ size_t ForwardingResponder::autopath(std::span<const uint8_t> query, std::span<u
   return 0;
 }
 
+// One pod question's search list from its first forwarded name on (the host search
+// domains, then the bare name): one upstream round trip per name until one exists.
+struct ForwardingResponder::AutopathWalk {
+  dns::ReplyShape shape;
+  dns::Name qname;  // as the pod asked, the CNAME's owner
+  dns::RRType qtype = dns::RRType::kA;
+  std::vector<dns::Name> rest;    // still to try, the next first
+  std::vector<uint8_t> fallback;  // the zones' NXDOMAIN: the pod walks on itself
+  std::shared_ptr<dns::AnswerCache> cache;
+  std::shared_ptr<dns::DeferredReply> reply;
+};
+
+namespace {
+
+bool exists(const dns::StoredAnswer& answer) {
+  return answer.rcode == dns::to_u16(dns::Rcode::kNoError);
+}
+
+bool is_nxdomain(const dns::StoredAnswer& answer) {
+  return answer.rcode == dns::to_u16(dns::Rcode::kNXDomain);
+}
+
+}  // namespace
+
 size_t ForwardingResponder::autopath_upstream(const dns::QueryParse& parsed,
                                               const dns::ReplyShape& shape,
-                                              const dns::Name& candidate,
+                                              std::vector<dns::Name> rest,
                                               std::span<uint8_t> response,
                                               const dns::ClientInfo& client, size_t zone_length) {
-  const dns::Name lowered = candidate.lowered();
-  const dns::QuestionKey key = dns::QuestionKey::make(lowered, parsed.qtype, shape.dnssec_ok);
-  const dns::ResourceRecord cname = autopath_->cname(parsed.qname, candidate);
-  const auto exists = [](const dns::StoredAnswer& answer) {
-    return answer.rcode == dns::to_u16(dns::Rcode::kNoError);
-  };
-  if (auto hit = thread_cache().lookup(key, dns::Clock::now())) {
-    if (!exists(*hit->answer)) return 0;
-    return dns::write_reply(*hit->answer, shape, {.age = hit->age, .from_cache = true},
-                            std::span(&cname, 1), response);
-  }
+  auto walk = std::make_shared<AutopathWalk>();
+  walk->shape = shape;
+  walk->qname = parsed.qname;
+  walk->qtype = parsed.qtype;
+  for (const dns::Name& name : rest) walk->rest.push_back(name.lowered());
+  const size_t known = autopath_known(*walk, thread_cache(), response);
+  if (known != dns::kDeferred) return known;
   if (client.deferrer == nullptr) return 0;
 
-  // Failing upstream or NXDOMAIN: the zones' NXDOMAIN, and the pod walks on itself.
-  std::vector<uint8_t> fallback(response.begin(), response.begin() + zone_length);
-  fallback[3] |= static_cast<uint8_t>(dns::kFlagRA);
-  std::shared_ptr<dns::AnswerCache> cache;
-  thread_cache(&cache);
-  std::shared_ptr<dns::DeferredReply> reply = client.deferrer->defer();
-  dns::UpstreamQuestion question{lowered, parsed.qtype, shape.dnssec_ok};
-  forwarder_->resolve(question, [reply, shape, key, cache, cname, fallback = std::move(fallback),
-                                 exists](const dns::ForwardResult& result) mutable {
-    reply->post([reply, shape, key, cache, cname, fallback = std::move(fallback), exists, result] {
+  walk->fallback.assign(response.begin(), response.begin() + zone_length);
+  walk->fallback[3] |= static_cast<uint8_t>(dns::kFlagRA);
+  thread_cache(&walk->cache);
+  walk->reply = client.deferrer->defer();
+  autopath_resolve(std::move(walk));
+  return dns::kDeferred;
+}
+
+// Walks on while our zones or this thread's cache know the next name: the reply length
+// when one exists, 0 when none is left or an upstream failed (keep the NXDOMAIN), or
+// kDeferred when the next name must be asked upstream.
+size_t ForwardingResponder::autopath_known(AutopathWalk& walk, dns::AnswerCache& cache,
+                                           std::span<uint8_t> out) {
+  while (!walk.rest.empty()) {
+    const dns::Name& candidate = walk.rest.front();
+    const dns::ResourceRecord cname = autopath_->cname(walk.qname, candidate);
+    if (is_served(candidate)) {
+      // Ours (the bare name, say): our zones answer it, as the pod's query would be.
+      if (auto answer = autopath_->zone_answer(candidate, walk.qtype)) {
+        return dns::write_reply(*answer, walk.shape, {}, std::span(&cname, 1), out);
+      }
+    } else {
+      const dns::QuestionKey key =
+          dns::QuestionKey::make(candidate, walk.qtype, walk.shape.dnssec_ok);
+      auto hit = cache.lookup(key, dns::Clock::now());
+      if (!hit) return dns::kDeferred;
+      if (exists(*hit->answer)) {
+        return dns::write_reply(*hit->answer, walk.shape, {.age = hit->age, .from_cache = true},
+                                std::span(&cname, 1), out);
+      }
+      if (!is_nxdomain(*hit->answer)) return 0;
+    }
+    walk.rest.erase(walk.rest.begin());
+  }
+  return 0;
+}
+
+void ForwardingResponder::autopath_resolve(std::shared_ptr<AutopathWalk> walk) {
+  dns::UpstreamQuestion question{walk->rest.front(), walk->qtype, walk->shape.dnssec_ok};
+  // `this` outlives the walk: serve.cc stops the server and the forwarder before the
+  // responder goes, and a stopped server runs no posted task.
+  forwarder_->resolve(question, [this, walk](const dns::ForwardResult& result) {
+    walk->reply->post([this, walk, result] {
       if (result.source == dns::AnswerSource::kFailed || !result.answer) {
-        reply->send(fallback);
+        walk->reply->send(walk->fallback);
         return;
       }
+      const dns::Name candidate = walk->rest.front();
       const auto now = dns::Clock::now();
       if (result.ttl > 0 && result.source != dns::AnswerSource::kStale) {
-        cache->insert_with_ttl(key, result.answer, result.ttl,
-                               now - std::chrono::seconds(result.age));
+        const dns::QuestionKey key =
+            dns::QuestionKey::make(candidate, walk->qtype, walk->shape.dnssec_ok);
+        walk->cache->insert_with_ttl(key, result.answer, result.ttl,
+                                     now - std::chrono::seconds(result.age));
       }
-      if (!exists(*result.answer)) {
-        reply->send(fallback);
-        return;
+      std::vector<uint8_t> out(walk->shape.limit);
+      size_t length = 0;
+      if (exists(*result.answer)) {
+        dns::Aging aging;
+        aging.age = result.age;
+        aging.stale = result.source == dns::AnswerSource::kStale;
+        aging.stale_ttl = walk->cache->policy().stale_ttl;
+        aging.from_cache = result.source != dns::AnswerSource::kUpstream;
+        const dns::ResourceRecord cname = autopath_->cname(walk->qname, candidate);
+        length = dns::write_reply(*result.answer, walk->shape, aging, std::span(&cname, 1), out);
+      } else if (is_nxdomain(*result.answer)) {
+        walk->rest.erase(walk->rest.begin());  // the next search domain
+        length = autopath_known(*walk, *walk->cache, out);
+        if (length == dns::kDeferred) {
+          autopath_resolve(walk);
+          return;
+        }
       }
-      dns::Aging aging;
-      aging.age = result.age;
-      aging.stale = result.source == dns::AnswerSource::kStale;
-      aging.stale_ttl = cache->policy().stale_ttl;
-      aging.from_cache = result.source != dns::AnswerSource::kUpstream;
-      std::vector<uint8_t> out(shape.limit);
-      const size_t length =
-          dns::write_reply(*result.answer, shape, aging, std::span(&cname, 1), out);
-      if (length > 0) reply->send(std::span<const uint8_t>(out.data(), length));
+      if (length == 0) {
+        walk->reply->send(walk->fallback);
+      } else {
+        walk->reply->send(std::span<const uint8_t>(out.data(), length));
+      }
     });
   });
-  return dns::kDeferred;
 }
 
 }  // namespace clusterdns::cli

@@ -32,6 +32,7 @@ struct ForwardingConfig {
   bool autopath = false;
   dns::Name cluster_zone;
   uint32_t ttl = 5;  // the CNAME autopath adds
+  std::vector<dns::Name> host_search_domains;  // tried after the cluster's, forwarded
 };
 
 // A start-up probe (CoreDNS `loop`): a random name sent to one upstream; seeing it
@@ -64,9 +65,12 @@ class ForwardingResponder : public dns::PacketHandler {
   // 0: keep the zones' NXDOMAIN in `response`; else the reply length or kDeferred.
   size_t autopath(std::span<const uint8_t> query, std::span<uint8_t> response,
                   const dns::ClientInfo& client, size_t zone_length, bool recursion);
+  struct AutopathWalk;
   size_t autopath_upstream(const dns::QueryParse& parsed, const dns::ReplyShape& shape,
-                           const dns::Name& candidate, std::span<uint8_t> response,
+                           std::vector<dns::Name> rest, std::span<uint8_t> response,
                            const dns::ClientInfo& client, size_t zone_length);
+  size_t autopath_known(AutopathWalk& walk, dns::AnswerCache& cache, std::span<uint8_t> out);
+  void autopath_resolve(std::shared_ptr<AutopathWalk> walk);
 
   zones::Responder& zones_;
   dns::Forwarder* forwarder_;

@@ -32,6 +32,7 @@ constexpr const char* kServeHelp =
     "usage: clusterdns serve --manifests DIR [--listen ADDR:PORT]...\n"
     "                        [--upstream ADDR[:PORT]|none]... [--forward DOMAIN=ADDR[:PORT]]...\n"
     "                        [--allow-recursion CIDR]... [--cache-size ENTRIES] [--autopath]\n"
+    "                        [--autopath-resolv-conf FILE|none]\n"
     "                        [--upstream-timeout SECONDS] [--upstream-tries N]\n"
     "                        [--threads N] [--poll SECONDS] [--tcp-idle-timeout SECONDS]\n"
     "                        [--tcp-max-connections N] [--config FILE] [record flags]\n"
@@ -58,9 +59,13 @@ constexpr const char* kServeHelp =
     "                           1-5); each try gets SECONDS / (upstreams * N)\n"
     "  --autopath               answer a pod's first search-list query for itself: when\n"
     "                           <name>.<ns>.svc.<zone> from a pod of <ns> is NXDOMAIN, try\n"
-    "                           <name>.svc.<zone>, <name>.<zone>, then <name> (forwarded),\n"
+    "                           <name>.svc.<zone>, <name>.<zone>, <name>.<domain> for\n"
+    "                           each host search domain, then <name> (both forwarded),\n"
     "                           and answer a CNAME to the first that exists (CoreDNS\n"
     "                           autopath; needs --pods verified; off by default)\n"
+    "  --autopath-resolv-conf FILE  the host search domains: the last search (or domain)\n"
+    "                           line of FILE (default /etc/resolv.conf; 'none': none; at\n"
+    "                           most 32 domains in a pod's search list, as kubelet)\n"
     "An upstream that fails twice in a row (timeout, refused connection, SERVFAIL or\n"
     "REFUSED) is marked down and asked after the others until a probe (. NS, every 0.5 s)\n"
     "gets any reply; when all are down they are still asked, in order. Both are logged.\n"
@@ -258,7 +263,17 @@ int run_serve(const CommandArgs& args) {
     forwarding.autopath = true;
     forwarding.cluster_zone = *dns::Name::from_text(options->records.domain);
     forwarding.ttl = options->records.ttl;
-    dns::log_info("autopath: pods' search lists are walked on the server");
+    forwarding.host_search_domains = options->autopath_host_domains.domains;
+    for (const auto& warning : options->autopath_host_domains.warnings) {
+      dns::log_warning("%s", warning.c_str());
+    }
+    std::string host_domains;
+    for (const auto& domain : forwarding.host_search_domains)
+      host_domains.append(" ").append(domain.to_text());
+    dns::log_info("autopath: pods' search lists are walked on the server; host search "
+                  "domains from %s:%s",
+                  options->autopath_resolv_conf.c_str(),
+                  host_domains.empty() ? " none" : host_domains.c_str());
   }
   ForwardingResponder handler(responder, forwarder.get(), std::move(forwarding));
 

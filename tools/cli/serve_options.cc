@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <fstream>
+#include <sstream>
 
 #include "dns/server/listen_address.h"
 #include "tools/cli/record_options.h"
@@ -99,6 +101,33 @@ Result<ForwardingOptions> forwarding_options(const Arguments& arguments,
   return forwarding;
 }
 
+// --autopath-resolv-conf FILE|none: the host search domains (default: the `search`
+// line of /etc/resolv.conf as we see it, which is what CoreDNS reads).
+Status autopath_host_domains(const Arguments& arguments, std::string_view resolv_conf,
+                             ServeOptions& options) {
+  const auto path = arguments.get("autopath-resolv-conf");
+  if (path && !options.autopath) return Error{"--autopath-resolv-conf needs --autopath"};
+  if (!options.autopath) return {};
+  if (path) options.autopath_resolv_conf = *path;
+  if (options.autopath_resolv_conf == "none") return {};
+  std::string text(resolv_conf);
+  if (path) {
+    // Named on purpose: unlike a missing /etc/resolv.conf, a missing file is an error.
+    std::error_code error;
+    std::ifstream file(*path);
+    if (!file || std::filesystem::is_directory(*path, error)) {
+      return Error{*path + ": cannot read resolv.conf file (--autopath-resolv-conf)"};
+    }
+    std::ostringstream content;
+    content << file.rdbuf();  // an empty file is fine: no host search domains
+    text = content.str();
+  }
+  auto zone = dns::Name::from_text(options.records.domain);
+  if (!zone) return Error{"--domain '" + options.records.domain + "': not a domain name"};
+  options.autopath_host_domains = host_search_domains(resolv_conf_search(text), *zone);
+  return {};
+}
+
 }  // namespace
 
 int available_cpus() {
@@ -119,6 +148,7 @@ std::vector<FlagSpec> serve_flag_specs() {
   specs.push_back({"upstream-timeout"});
   specs.push_back({"upstream-tries"});
   specs.push_back({"autopath", 0, false});
+  specs.push_back({"autopath-resolv-conf"});
   specs.push_back({"threads"});
   specs.push_back({"poll"});
   specs.push_back({"tcp-idle-timeout"});
@@ -154,6 +184,9 @@ Result<ServeOptions> parse_serve_options(const Arguments& arguments, std::string
     // The verified pod names are autopath's IP → namespace index (as in CoreDNS).
     return Error{
         "--autopath needs --pods verified (the pod names tell which namespace a client is in)"};
+  }
+  if (auto status = autopath_host_domains(arguments, resolv_conf, options); !status) {
+    return status.error();
   }
 
   options.server.threads = available_cpus();

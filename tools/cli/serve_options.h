@@ -13,6 +13,7 @@
 #include "dns/upstream/upstream_address.h"
 #include "registry/options.h"
 #include "tools/cli/arguments.h"
+#include "tools/cli/autopath.h"
 #include "zones/options.h"
 
 namespace clusterdns::cli {
@@ -39,12 +40,17 @@ struct ServeOptions {
   std::optional<std::chrono::milliseconds> poll_period;  // --poll: poll instead of inotify
   ForwardingOptions forwarding;
   bool autopath = false;  // --autopath (needs --pods verified): tools/cli/autopath.h
+  // --autopath-resolv-conf FILE|none (default /etc/resolv.conf): the host search
+  // domains a pod's search list carries after the cluster's.
+  std::string autopath_resolv_conf = "/etc/resolv.conf";
+  HostSearchDomains autopath_host_domains;
 };
 
 std::vector<FlagSpec> serve_flag_specs();
 
 // Every error is one line naming the flag and value (a usage error, exit 2).
-// `resolv_conf` is the text of /etc/resolv.conf (the default upstreams).
+// `resolv_conf` is the text of /etc/resolv.conf (the default upstreams, and the default
+// host search domains of --autopath). `--autopath-resolv-conf FILE` is read here.
 Result<ServeOptions> parse_serve_options(const Arguments& arguments,
                                          std::string_view resolv_conf = {});
 
