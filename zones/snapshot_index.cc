@@ -1,6 +1,7 @@
 #include "zones/snapshot_index.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstring>
 #include <string_view>
@@ -145,8 +146,11 @@ void SnapshotIndex::add_child_to_parent(std::span<const uint8_t> name, uint8_t z
   }
   grow_if_needed();
   position = slot_of(parent, hash);
+  // `parent` may point into arena_ itself: copy it out before the arena grows.
+  std::array<uint8_t, 256> copy;
+  std::copy(parent.begin(), parent.end(), copy.begin());
   const auto offset = static_cast<uint32_t>(arena_.size());
-  arena_.insert(arena_.end(), parent.begin(), parent.end());
+  arena_.insert(arena_.end(), copy.begin(), copy.begin() + static_cast<ptrdiff_t>(parent.size()));
   table_[position] = IndexEntry{.hash = static_cast<uint32_t>(hash), .name = offset, .children = 1,
                                 .chunk = kNoChunk, .length = static_cast<uint8_t>(parent.size()),
                                 .zone = zone};
