@@ -72,9 +72,8 @@ void AnswerWriter::put_u32(uint32_t value) {
 void AnswerWriter::add_block(const SnapshotChunk& chunk, const AnswerBlock& block) {
   const auto answer_cuts = chunk.answer_cuts(block);
   const auto additional_cuts = chunk.additional_cuts(block);
-  const size_t needed = block.answer_length + block.authority_length;
-  if (needed > room()) {
-    // RFC 2181 §9: TC, and only whole RRsets in the answer; authority is dropped.
+  if (block.answer_length > room()) {
+    // RFC 2181 §9: TC, and only whole RRsets in the answer.
     truncated_ = true;
     if (const RRsetCut* cut = last_fitting(answer_cuts, room())) {
       put(chunk.bytes(block.offset, cut->end));
@@ -82,12 +81,11 @@ void AnswerWriter::add_block(const SnapshotChunk& chunk, const AnswerBlock& bloc
     }
     return;
   }
-  put(chunk.bytes(block.offset, static_cast<uint32_t>(needed)));
+  put(chunk.bytes(block.offset, block.answer_length));
   ancount_ += answer_cuts.empty() ? 0 : answer_cuts.back().count;
-  nscount_ += block.authority_count;
   // Additional RRsets are a courtesy: keep those that fit, drop the rest silently.
   if (const RRsetCut* cut = last_fitting(additional_cuts, room())) {
-    put(chunk.bytes(static_cast<uint32_t>(block.offset + needed), cut->end));
+    put(chunk.bytes(block.offset + block.answer_length, cut->end));
     arcount_ += cut->count;
   }
 }

@@ -29,16 +29,15 @@ struct RRsetCut {
 };
 
 // One precomputed response body for (name, type). In the chunk's arena: answer octets,
-// then authority, then additional. Cuts: `answer_rrsets` entries for the answer section,
-// then `additional_rrsets` entries for the additional section, from `first_cut`.
+// then additional ones (positive answers from our zones carry no authority section).
+// Cuts: `answer_rrsets` entries for the answer section, then `additional_rrsets`
+// entries for the additional section, from `first_cut`.
 struct AnswerBlock {
   uint16_t type = 0;
   uint16_t answer_rrsets = 0;
   uint16_t additional_rrsets = 0;
-  uint16_t authority_count = 0;
   uint32_t offset = 0;
   uint32_t answer_length = 0;
-  uint32_t authority_length = 0;
   uint32_t additional_length = 0;
   uint32_t first_cut = 0;
 };

@@ -98,7 +98,7 @@ std::string answer_of(const Snapshot& snapshot, const std::vector<uint8_t>& qnam
   if (found.block != nullptr) {
     const AnswerBlock& block = *found.block;
     const auto body = found.chunk->bytes(
-        block.offset, block.answer_length + block.authority_length + block.additional_length);
+        block.offset, block.answer_length + block.additional_length);
     out += "/" + std::string(body.begin(), body.end());
     for (const auto& cut : found.chunk->answer_cuts(block)) out += "/" + std::to_string(cut.end);
     for (const auto& cut : found.chunk->additional_cuts(block)) out += "/" + std::to_string(cut.end);
