@@ -163,6 +163,13 @@ void derive(const std::vector<Group>& groups, const RecordOptions& options, Deri
   }
 }
 
+// Derived records → one chunk, in the order chunks want (duplicates, which two
+// groups may both derive, dropped).
+std::shared_ptr<const SnapshotChunk> encode(Derived derived, const RecordOptions& options) {
+  sort_records_for_encoding(derived.records);
+  return build_chunk(std::move(derived.records), derived.names, options);
+}
+
 void derive_apex(const RecordOptions& options, Derived& out) {
   RecordSink sink(options, out.records);
   add_zone_apex_records(sink);
@@ -205,9 +212,9 @@ FixUps find_fix_ups(const SnapshotIndex& index) {
     for (const ExternalCname& cname : chunk->external_cnames()) {
       fix_ups.names.push_back(cname.owner);
       fix_ups.slots.insert(slot);
-      // Follow the chain through other chunks, as far as one chunk would (8 steps).
+      // Follow the chain through other chunks, as far as one chunk would.
       std::string target = cname.target;
-      for (int step = 0; step < 8; ++step) {
+      for (int step = 0; step < kMaxCnameChain; ++step) {
         std::set<uint16_t> found;
         if (!holders(target, found)) break;
         fix_ups.slots.insert(found.begin(), found.end());
@@ -232,22 +239,21 @@ FixUps find_fix_ups(const SnapshotIndex& index) {
 void ClusterSnapshotBuilder::encode_buckets(
     const Grouping& grouping,
     std::vector<std::pair<size_t, std::shared_ptr<const SnapshotChunk>>>& buckets) const {
-  const auto encode = [&](size_t first, size_t step) {
+  const auto encode_share = [&](size_t first, size_t step) {
     for (size_t i = first; i < buckets.size(); i += step) {
       const std::vector<Group>& members = grouping.members[buckets[i].first];
       if (members.empty()) continue;  // the bucket emptied: no chunk
       Derived derived;
       derive(members, options_, derived);
-      sort_records_for_encoding(derived.records);
-      buckets[i].second = build_chunk(std::move(derived.records), derived.names, options_);
+      buckets[i].second = encode(std::move(derived), options_);
     }
   };
   constexpr size_t kWorthThreads = 64;
   const size_t threads =
       buckets.size() < kWorthThreads ? 1 : std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
   std::vector<std::future<void>> helpers;
-  for (size_t t = 1; t < threads; ++t) helpers.push_back(std::async(std::launch::async, encode, t, threads));
-  encode(0, threads);
+  for (size_t t = 1; t < threads; ++t) helpers.push_back(std::async(std::launch::async, encode_share, t, threads));
+  encode_share(0, threads);
   for (auto& helper : helpers) helper.get();  // rethrows what a helper threw
 }
 
@@ -270,9 +276,8 @@ ClusterSnapshot ClusterSnapshotBuilder::build(const registry::ClusterState& stat
   // The apexes carry the serial: their chunk is new every time (it is tiny).
   Derived apex;
   derive_apex(parts.options, apex);
-  sort_records_for_encoding(apex.records);
   add_served_zones(parts, apex.records);
-  auto apex_chunk = build_chunk(apex.records, apex.names, parts.options);
+  auto apex_chunk = encode(std::move(apex), parts.options);
 
   if (!grouping_) grouping_ = std::make_unique<Grouping>();
   Grouping& grouping = *grouping_;
@@ -324,8 +329,7 @@ ClusterSnapshot ClusterSnapshotBuilder::build(const registry::ClusterState& stat
         derive(grouping.members[slot - 1], options_, together);
       }
     }
-    sort_records_for_encoding(together.records);  // also drops what two groups both derived
-    joint = build_chunk(std::move(together.records), together.names, parts.options);
+    joint = encode(std::move(together), parts.options);
   }
   index->attach_unindexed(kJointSlot, joint.get());
   if (joint) {

@@ -18,8 +18,6 @@ constexpr uint16_t kTypeNs = dns::to_u16(dns::RRType::kNS);
 constexpr uint16_t kTypeCname = dns::to_u16(dns::RRType::kCNAME);
 constexpr uint16_t kTypeAaaa = dns::to_u16(dns::RRType::kAAAA);
 constexpr uint16_t kTypeSrv = dns::to_u16(dns::RRType::kSRV);
-// Bound on in-zone CNAME chains followed at build time (a loop stops here too).
-constexpr int kMaxCnameChain = 8;
 
 using WireName = std::string;  // lower-case uncompressed wire octets
 

@@ -93,6 +93,10 @@ class SnapshotChunk {
   size_t record_count_ = 0;
 };
 
+// How many CNAMEs of an in-zone chain are followed at build time (a loop stops here
+// too), within a chunk and across chunks alike.
+inline constexpr int kMaxCnameChain = 8;
+
 // The apexes of the served zones, in ChunkName::zone order: the cluster domain, then
 // in-addr.arpa. and ip6.arpa. (lower-case wire octets).
 std::vector<std::string> served_apexes(const RecordOptions& options);
