@@ -122,6 +122,16 @@ void add_pod(const Service& service, const Pod& pod, SubsetPacker& packer) {
   }
 }
 
+// Whether the Service's selector picks pods with these labels (an absent or empty
+// selector picks none).
+bool selects(const Service& service, const Labels& labels) {
+  if (!service.selector || service.selector->empty()) return false;
+  return std::all_of(service.selector->begin(), service.selector->end(), [&](const auto& entry) {
+    auto label = labels.find(entry.first);
+    return label != labels.end() && label->second == entry.second;
+  });
+}
+
 // Candidate pods per (namespace, label, value): a selector only scans the pods that
 // carry its first label, so 10k Services over 40k pods stay linear.
 class PodIndex {
@@ -139,11 +149,7 @@ class PodIndex {
     auto it = by_label_.find(make_key(service.namespace_name, key, value));
     if (it == by_label_.end()) return selected;
     for (const Pod* pod : it->second) {
-      const bool matches = std::all_of(selector.begin(), selector.end(), [&](const auto& entry) {
-        auto label = pod->labels.find(entry.first);
-        return label != pod->labels.end() && label->second == entry.second;
-      });
-      if (matches) selected.push_back(pod);
+      if (selects(service, pod->labels)) selected.push_back(pod);
     }
     return selected;
   }
@@ -172,12 +178,7 @@ Endpoints derive_endpoints(const Service& service, const std::vector<const Pod*>
   SubsetPacker packer;
   for (const Pod* pod : pods) {
     if (pod->namespace_name != service.namespace_name) continue;
-    const auto& selector = *service.selector;
-    const bool matches = std::all_of(selector.begin(), selector.end(), [&](const auto& entry) {
-      auto label = pod->labels.find(entry.first);
-      return label != pod->labels.end() && label->second == entry.second;
-    });
-    if (matches) add_pod(service, *pod, packer);
+    if (selects(service, pod->labels)) add_pod(service, *pod, packer);
   }
   endpoints.subsets = std::move(packer).pack();
   return endpoints;
@@ -305,14 +306,6 @@ namespace {
 // a PodIndex is cheaper than scanning its pods once per Service.
 constexpr size_t kMaxChangedPods = 16;
 constexpr size_t kMaxAffectedServices = 16;
-
-bool selects(const Service& service, const Labels& labels) {
-  if (!service.selector || service.selector->empty()) return false;
-  return std::all_of(service.selector->begin(), service.selector->end(), [&](const auto& entry) {
-    auto label = labels.find(entry.first);
-    return label != labels.end() && label->second == entry.second;
-  });
-}
 
 // derive_services for one Service: nullopt when it has no endpoints.
 std::optional<Endpoints> endpoints_of(const Service& service, const ClusterState& state) {
