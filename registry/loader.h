@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "registry/diagnostic.h"
@@ -45,6 +46,8 @@ struct FileObjects {
 // Every manifest file under dir (recursively, *.yaml|*.yml|*.json, skipping names
 // starting with '.', following symlinks), sorted by path.
 std::vector<std::filesystem::path> list_manifest_files(const std::filesystem::path& dir);
+// Whether list_manifest_files reads a file of this name (not its directories).
+bool is_manifest_file_name(std::string_view name);
 
 // Parses one file's text. `path` is used for diagnostics only. SourceRef::file of
 // the returned objects is 0; assemble_cluster renumbers.

@@ -68,10 +68,6 @@ bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
-bool is_manifest_name(const std::string& name) {
-  return ends_with(name, ".yaml") || ends_with(name, ".yml") || ends_with(name, ".json");
-}
-
 void decode_object(const YamlNode& object, FieldReader& reader, FileObjects& out, bool in_list);
 
 void decode_list(const YamlNode& object, FieldReader& reader, FileObjects& out) {
@@ -163,7 +159,7 @@ void list_directory(const fs::path& dir, int depth, std::set<fs::path>& visited,
     if (status_error) continue;                                     // dangling symlink
     if (fs::is_directory(status)) {
       list_directory(path, depth + 1, visited, files);
-    } else if (fs::is_regular_file(status) && is_manifest_name(name)) {
+    } else if (fs::is_regular_file(status) && is_manifest_file_name(name)) {
       files.push_back(path);
     }
   }
@@ -257,6 +253,11 @@ class PreviousDocuments {
 };
 
 }  // namespace
+
+bool is_manifest_file_name(std::string_view name) {
+  if (name.empty() || name.front() == '.') return false;
+  return ends_with(name, ".yaml") || ends_with(name, ".yml") || ends_with(name, ".json");
+}
 
 std::vector<fs::path> list_manifest_files(const fs::path& dir) {
   std::vector<fs::path> files;

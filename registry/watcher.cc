@@ -37,13 +37,10 @@ int poll_timeout(std::optional<std::chrono::steady_clock::time_point> due) {
   return static_cast<int>(std::min<int64_t>(millis, 60'000));
 }
 
-// Whether the listing would read a file of this name (list_manifest_files): a temp file
-// (".x.tmp", "x.yaml.swp") finished or moved away is no manifest change of its own.
+// Whether the listing would read a file of this name: a temp file (".x.tmp",
+// "x.yaml.swp") finished or moved away is no manifest change of its own.
 bool manifest_name(const std::filesystem::path& path) {
-  const std::string name = path.filename().string();
-  if (name.empty() || name.front() == '.') return false;
-  const std::string extension = path.extension().string();
-  return extension == ".yaml" || extension == ".yml" || extension == ".json";
+  return is_manifest_file_name(path.filename().string());
 }
 
 }  // namespace
