@@ -15,6 +15,7 @@
 #include "registry/endpoints_controller.h"
 #include "registry/file_cache.h"
 #include "registry/loader.h"
+#include "registry/object_key.h"
 #include "registry/simulated_pods.h"
 #include "registry/source_diagnostic.h"
 
@@ -33,16 +34,8 @@ void set_file(Service& service, uint32_t file) {
   for (auto& port : service.ports) port.where.file = file;
 }
 
-template <class T>
-std::string_view namespace_of(const T& item) {
-  return item.namespace_name;
-}
-std::string_view namespace_of(const Namespace&) {
-  return "";
-}
-
 // (namespace, name), viewing into the input files, which outlive the assembly.
-using Key = std::pair<std::string_view, std::string_view>;
+using Key = ObjectKey;
 
 struct KeyHash {
   size_t operator()(const Key& key) const {
@@ -91,7 +84,7 @@ void keep_unique(const Items& items, uint32_t file, const char* kind, Seen& seen
 template <class T>
 std::vector<T> copy_sorted(std::vector<Kept<T>>& kept, bool consume) {
   std::stable_sort(kept.begin(), kept.end(), [](const Kept<T>& a, const Kept<T>& b) {
-    return Key{namespace_of(*a.item), a.item->name} < Key{namespace_of(*b.item), b.item->name};
+    return key_of(*a.item) < key_of(*b.item);
   });
   std::vector<T> out;
   out.reserve(kept.size());

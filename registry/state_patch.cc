@@ -8,25 +8,13 @@
 #include <utility>
 
 #include "registry/endpoints_controller.h"
+#include "registry/object_key.h"
 
 namespace clusterdns::registry {
 
 namespace {
 
 constexpr uint32_t kGone = UINT32_MAX;
-
-template <class T>
-std::string_view namespace_of(const T& item) {
-  return item.namespace_name;
-}
-std::string_view namespace_of(const Namespace&) {
-  return "";
-}
-
-template <class T>
-std::pair<std::string_view, std::string_view> key_of(const T& item) {
-  return {namespace_of(item), item.name};
-}
 
 template <class T>
 bool key_less(const T& a, const T& b) {
