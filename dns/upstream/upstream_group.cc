@@ -4,6 +4,8 @@
 
 #include "dns/server/log.h"
 #include "dns/wire/builder.h"
+#include "dns/wire/header.h"
+#include "dns/wire/reader.h"
 
 namespace clusterdns::dns {
 
@@ -20,9 +22,6 @@ struct UpstreamGroup::Member {
 };
 
 namespace {
-
-// RFC 1035 header: the rcode is the low 4 bits of octet 3.
-constexpr size_t kRcodeOctet = 3;
 
 // `. NS` without RD: any server answers it from what it holds, cheaply.
 std::vector<uint8_t> probe_query() {
@@ -46,8 +45,10 @@ const char* upstream_failure(int status, std::span<const uint8_t> answer) {
     default:
       return ares_strerror(status);
   }
-  if (answer.size() <= kRcodeOctet) return "short answer";
-  const auto rcode = static_cast<uint16_t>(answer[kRcodeOctet] & 0x0F);
+  WireReader reader(answer);
+  const Header header = read_header(reader);
+  if (!reader.ok()) return "short answer";
+  const uint16_t rcode = header.rcode();
   if (rcode == to_u16(Rcode::kServFail)) return "SERVFAIL";
   if (rcode == to_u16(Rcode::kRefused)) return "REFUSED";
   return nullptr;
