@@ -110,31 +110,60 @@ const DomainRoute* find_route(const std::vector<DomainRoute>& routes, const Name
   return nullptr;
 }
 
-std::vector<Endpoint> nameservers_from_resolv_conf(std::string_view text) {
-  std::vector<Endpoint> servers;
+namespace {
+
+// Calls visit(keyword, rest) for each resolv.conf(5) line that has a keyword and an
+// argument, with comments (`#` or `;` to the end of the line) cut and blanks trimmed.
+template <class Visit>
+void for_each_resolv_conf_line(std::string_view text, Visit visit) {
   while (!text.empty()) {
     const size_t end = text.find('\n');
-    std::string_view line = trim(text.substr(0, end));
+    std::string_view line = text.substr(0, end);
     text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
-    constexpr std::string_view kKeyword = "nameserver";
-    if (line.substr(0, kKeyword.size()) != kKeyword || line.size() == kKeyword.size()) continue;
-    if (line[kKeyword.size()] != ' ' && line[kKeyword.size()] != '\t') continue;
-    std::string_view address = trim(line.substr(kKeyword.size()));
-    address = address.substr(0, address.find_first_of(" \t#;"));
+    line = trim(line.substr(0, line.find_first_of("#;")));
+    const size_t gap = line.find_first_of(" \t");
+    if (gap == std::string_view::npos) continue;
+    visit(line.substr(0, gap), trim(line.substr(gap)));
+  }
+}
+
+}  // namespace
+
+std::vector<Endpoint> nameservers_from_resolv_conf(std::string_view text) {
+  std::vector<Endpoint> servers;
+  for_each_resolv_conf_line(text, [&](std::string_view keyword, std::string_view rest) {
+    if (keyword != "nameserver") return;
+    const std::string_view address = rest.substr(0, rest.find_first_of(" \t"));
     if (address.find(':') != std::string_view::npos && address.front() != '[') {
       // resolv.conf writes IPv6 bare; a scope ("%eth0") is kept.
       std::string bracketed = "[";
       bracketed.append(address).append("]:53");
       auto endpoint = parse_listen_address(bracketed);
       if (endpoint) servers.push_back(*endpoint);
-      continue;
+      return;
     }
     std::string with_port(address);
     with_port.append(":53");
     auto endpoint = parse_listen_address(with_port);
     if (endpoint) servers.push_back(*endpoint);
-  }
+  });
   return servers;
+}
+
+std::vector<std::string> resolv_conf_search(std::string_view text) {
+  std::vector<std::string> search;
+  for_each_resolv_conf_line(text, [&](std::string_view keyword, std::string_view rest) {
+    if (keyword != "search" && keyword != "domain") return;
+    // `search` and `domain` replace each other; the last line wins.
+    search.clear();
+    while (!rest.empty()) {
+      const size_t space = rest.find_first_of(" \t");
+      search.emplace_back(rest.substr(0, space));
+      if (keyword == "domain") break;  // one domain; anything after it is ignored
+      rest = space == std::string_view::npos ? std::string_view{} : trim(rest.substr(space));
+    }
+  });
+  return search;
 }
 
 bool is_own_address(const Endpoint& upstream, const std::vector<Endpoint>& listening) {

@@ -34,6 +34,9 @@ const DomainRoute* find_route(const std::vector<DomainRoute>& routes, const Name
 // The `nameserver` lines of a resolv.conf text, port 53, in order; lines that do not
 // parse are skipped (as the libc resolver does).
 std::vector<Endpoint> nameservers_from_resolv_conf(std::string_view text);
+// The domains of the last `search` or `domain` line of resolv.conf text (resolv.conf(5):
+// the last such line wins), as written.
+std::vector<std::string> resolv_conf_search(std::string_view text);
 
 // True when a query sent to `upstream` would reach one of our own sockets: the same
 // address and port, or a wildcard listen address on that port with a loopback upstream.

@@ -56,13 +56,6 @@ std::vector<uint8_t> question_packet(const dns::Name& name, dns::RRType type) {
   return packet;
 }
 
-std::string_view trim(std::string_view text) {
-  const size_t start = text.find_first_not_of(" \t\r");
-  if (start == std::string_view::npos) return {};
-  const size_t end = text.find_last_not_of(" \t\r");
-  return text.substr(start, end - start + 1);
-}
-
 std::vector<std::string> texts_of(const std::vector<dns::Name>& names) {
   std::vector<std::string> texts;
   for (const dns::Name& name : names) texts.push_back(name.to_text());
@@ -70,30 +63,6 @@ std::vector<std::string> texts_of(const std::vector<dns::Name>& names) {
 }
 
 }  // namespace
-
-std::vector<std::string> resolv_conf_search(std::string_view text) {
-  std::vector<std::string> search;
-  while (!text.empty()) {
-    const size_t end = text.find('\n');
-    std::string_view line = text.substr(0, end);
-    text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
-    line = trim(line.substr(0, line.find_first_of("#;")));
-    const size_t gap = line.find_first_of(" \t");
-    if (gap == std::string_view::npos) continue;
-    const std::string_view keyword = line.substr(0, gap);
-    if (keyword != "search" && keyword != "domain") continue;
-    // resolv.conf(5): `search` and `domain` replace each other; the last line wins.
-    search.clear();
-    std::string_view rest = trim(line.substr(gap));
-    while (!rest.empty()) {
-      const size_t space = rest.find_first_of(" \t");
-      search.emplace_back(rest.substr(0, space));
-      if (keyword == "domain") break;  // one domain; anything after it is ignored
-      rest = space == std::string_view::npos ? std::string_view{} : trim(rest.substr(space));
-    }
-  }
-  return search;
-}
 
 HostSearchDomains host_search_domains(const std::vector<std::string>& search,
                                       const dns::Name& zone) {

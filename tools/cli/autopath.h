@@ -50,9 +50,6 @@ struct AutopathSearch {
 // domains plus the node's; the rest are left out (kubelet warns with an event).
 inline constexpr size_t kMaxSearchDomains = 32;
 
-// The domains of the last `search` or `domain` line of resolv.conf text (resolv.conf(5):
-// the last such line wins), as written.
-std::vector<std::string> resolv_conf_search(std::string_view text);
 
 // The host search domains a pod's search list would carry after the cluster's.
 struct HostSearchDomains {

@@ -124,7 +124,7 @@ Status autopath_host_domains(const Arguments& arguments, std::string_view resolv
   }
   auto zone = dns::Name::from_text(options.records.domain);
   if (!zone) return Error{"--domain '" + options.records.domain + "': not a domain name"};
-  options.autopath_host_domains = host_search_domains(resolv_conf_search(text), *zone);
+  options.autopath_host_domains = host_search_domains(dns::resolv_conf_search(text), *zone);
   return {};
 }
 
