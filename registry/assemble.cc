@@ -14,6 +14,7 @@
 #include "registry/cluster_ip_allocator.h"
 #include "registry/endpoints_controller.h"
 #include "registry/file_cache.h"
+#include "registry/file_numbering.h"
 #include "registry/loader.h"
 #include "registry/object_key.h"
 #include "registry/simulated_pods.h"
@@ -23,16 +24,6 @@ namespace clusterdns::registry {
 
 namespace {
 
-template <class T>
-void set_file(T& item, uint32_t file) {
-  item.where.file = file;
-}
-
-void set_file(Service& service, uint32_t file) {
-  service.where.file = file;
-  service.cluster_ip_where.file = file;
-  for (auto& port : service.ports) port.where.file = file;
-}
 
 // (namespace, name), viewing into the input files, which outlive the assembly.
 using Key = ObjectKey;
@@ -47,25 +38,28 @@ struct KeyHash {
 
 using Seen = std::unordered_map<Key, SourceRef, KeyHash>;
 
-// An object kept by the duplicate rule, not yet copied into the state.
+// An object kept by the duplicate rule, not yet put into the state.
 template <class T>
 struct Kept {
-  const T* item;
+  const SharedList<T>* list;
+  size_t at;
   uint32_t file;
+  const T& item() const { return (*list)[at]; }
 };
 
 // Keeps the first object of each (namespace, name); reports later ones at both places.
-template <class T, class Items>
-void keep_unique(const Items& items, uint32_t file, const char* kind, Seen& seen,
-                 const std::vector<std::string>& files, std::vector<Kept<T>>& kept,
-                 std::vector<Diagnostic>& diagnostics) {
-  for (const auto& item : items) {
+template <class T>
+void keep_unique(const SharedList<T>& items, size_t at, size_t count, uint32_t file,
+                 const char* kind, Seen& seen, const std::vector<std::string>& files,
+                 std::vector<Kept<T>>& kept, std::vector<Diagnostic>& diagnostics) {
+  for (size_t i = at; i < at + count; ++i) {
+    const T& item = items[i];
     SourceRef where = item.where;
     where.file = file;
     const std::string_view ns = namespace_of(item);
     auto [it, inserted] = seen.try_emplace(Key{ns, item.name}, where);
     if (inserted) {
-      kept.push_back({&item, file});
+      kept.push_back({&items, i, file});
       continue;
     }
     const std::string name = ns.empty() ? item.name : std::string(ns) + "/" + item.name;
@@ -79,19 +73,32 @@ void keep_unique(const Items& items, uint32_t file, const char* kind, Seen& seen
   }
 }
 
-// Sorts the kept objects by (namespace, name) (pointers: cheap to swap), then copies
-// each into the state once (moves it when the files are the caller's to give away).
 template <class T>
-std::vector<T> copy_sorted(std::vector<Kept<T>>& kept, bool consume) {
+void keep_unique(const SharedList<T>& items, uint32_t file, const char* kind, Seen& seen,
+                 const std::vector<std::string>& files, std::vector<Kept<T>>& kept,
+                 std::vector<Diagnostic>& diagnostics) {
+  keep_unique(items, 0, items.size(), file, kind, seen, files, kept, diagnostics);
+}
+
+// Sorts the kept objects by (namespace, name) (cheap to swap), then puts each into the
+// state: the file's own object, shared, when it already carries its file's index (the
+// watcher's cache numbers its files so; issue 8: one copy of each object), else a copy
+// with the index set.
+template <class T>
+SharedList<T> share_sorted(std::vector<Kept<T>>& kept) {
   std::stable_sort(kept.begin(), kept.end(), [](const Kept<T>& a, const Kept<T>& b) {
-    return key_of(*a.item) < key_of(*b.item);
+    return key_of(a.item()) < key_of(b.item());
   });
-  std::vector<T> out;
+  SharedList<T> out;
   out.reserve(kept.size());
   for (const auto& entry : kept) {
-    // const_cast: consume is only set when the files were handed over as an rvalue.
-    T& item = out.emplace_back(consume ? std::move(*const_cast<T*>(entry.item)) : *entry.item);
+    if (has_file(entry.item(), entry.file)) {
+      out.push_shared(entry.list->shared(entry.at));
+      continue;
+    }
+    T item = entry.item();
     set_file(item, entry.file);
+    out.push_back(std::move(item));
   }
   return out;
 }
@@ -118,9 +125,10 @@ void merge_file(const FileObjects& file, uint32_t index, const std::vector<std::
               merge.kept_endpoints, diagnostics);
   keep_unique(file.endpoint_slices, index, "EndpointSlice", merge.slices, files, merge.kept_slices,
               diagnostics);
-  for (const auto& workload : file.workloads) {
-    keep_unique(std::span<const Workload>(&workload, 1), index, workload_kind_name(workload.kind),
-                merge.workloads[workload.kind], files, merge.kept_workloads, diagnostics);
+  for (size_t i = 0; i < file.workloads.size(); ++i) {
+    const WorkloadKind kind = file.workloads[i].kind;
+    keep_unique(file.workloads, i, 1, index, workload_kind_name(kind), merge.workloads[kind],
+                files, merge.kept_workloads, diagnostics);
   }
 }
 
@@ -158,7 +166,7 @@ std::vector<FileObjects> parse_files(const std::vector<std::filesystem::path>& p
 }
 
 LoadResult assemble(std::span<const FileObjects* const> input, const ClusterOptions& options,
-                    const ClusterState* previous, bool consume) {
+                    const ClusterState* previous) {
   LoadResult result;
   ClusterState& state = result.state;
   auto& diagnostics = result.diagnostics;
@@ -182,12 +190,12 @@ LoadResult assemble(std::span<const FileObjects* const> input, const ClusterOpti
     diagnostics.insert(diagnostics.end(), file.diagnostics.begin(), file.diagnostics.end());
     merge_file(file, index, state.files, merge, diagnostics);
   }
-  state.namespaces = copy_sorted(merge.kept_namespaces, consume);
-  state.services = copy_sorted(merge.kept_services, consume);
-  state.pods = copy_sorted(merge.kept_pods, consume);
-  state.endpoint_objects = copy_sorted(merge.kept_endpoints, consume);
-  state.endpoint_slices = copy_sorted(merge.kept_slices, consume);
-  state.workloads = copy_sorted(merge.kept_workloads, consume);
+  state.namespaces = share_sorted(merge.kept_namespaces);
+  state.services = share_sorted(merge.kept_services);
+  state.pods = share_sorted(merge.kept_pods);
+  state.endpoint_objects = share_sorted(merge.kept_endpoints);
+  state.endpoint_slices = share_sorted(merge.kept_slices);
+  state.workloads = share_sorted(merge.kept_workloads);
   add_kubernetes_service(state.services, options);
   allocate_cluster_ips(state.services, options, state.files, diagnostics);
   allocate_node_ports(state.services);
@@ -195,9 +203,8 @@ LoadResult assemble(std::span<const FileObjects* const> input, const ClusterOpti
     auto simulated = simulate_pods(state.workloads, state.pods, *options.simulate_pods, state.files,
                                    diagnostics);
     if (!simulated.empty()) {
-      state.pods.insert(state.pods.end(), std::make_move_iterator(simulated.begin()),
-                        std::make_move_iterator(simulated.end()));
-      std::stable_sort(state.pods.begin(), state.pods.end(), [](const Pod& a, const Pod& b) {
+      for (Pod& pod : simulated) state.pods.push_back(std::move(pod));
+      state.pods.stable_sort([](const Pod& a, const Pod& b) {
         return std::tie(a.namespace_name, a.name) < std::tie(b.namespace_name, b.name);
       });
     }
@@ -212,22 +219,28 @@ LoadResult assemble(std::span<const FileObjects* const> input, const ClusterOpti
 
 LoadResult assemble_cluster(std::span<const FileObjects* const> files,
                             const ClusterOptions& options, const ClusterState* previous) {
-  return assemble(files, options, previous, /*consume=*/false);
+  return assemble(files, options, previous);
 }
 
 LoadResult assemble_cluster(const std::vector<FileObjects>& files, const ClusterOptions& options) {
   std::vector<const FileObjects*> pointers;
   pointers.reserve(files.size());
   for (const auto& file : files) pointers.push_back(&file);
-  return assemble(pointers, options, nullptr, /*consume=*/false);
+  return assemble(pointers, options, nullptr);
 }
 
 LoadResult assemble_cluster(std::vector<FileObjects>&& files, const ClusterOptions& options) {
+  // Numbered in place first, so that the state shares every object instead of copying
+  // it, and holds the only copy once `files` is gone.
+  std::stable_sort(files.begin(), files.end(),
+                   [](const FileObjects& a, const FileObjects& b) { return a.path < b.path; });
   std::vector<const FileObjects*> pointers;
   pointers.reserve(files.size());
-  for (const auto& file : files) pointers.push_back(&file);
-  // The objects move into the state: a one-shot load holds them once, not twice.
-  return assemble(pointers, options, nullptr, /*consume=*/true);
+  for (auto& file : files) {
+    number_objects(file, static_cast<uint32_t>(pointers.size()));
+    pointers.push_back(&file);
+  }
+  return assemble(pointers, options, nullptr);
 }
 
 LoadResult load_manifests(const std::filesystem::path& dir, const ClusterOptions& options) {

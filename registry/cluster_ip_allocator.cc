@@ -71,8 +71,12 @@ IpFamily other(IpFamily family) {
   return family == IpFamily::kIPv4 ? IpFamily::kIPv6 : IpFamily::kIPv4;
 }
 
+bool lacks_families(const Service& service) {
+  return service.ip_families.empty() && service.type != ServiceType::kExternalName;
+}
+
 void fill_families(Service& service, IpFamily cidr_family) {
-  if (!service.ip_families.empty() || service.type == ServiceType::kExternalName) return;
+  if (!lacks_families(service)) return;
   service.ip_families.push_back(cidr_family);
   if (service.headless && service.prefer_dual_stack)
     service.ip_families.push_back(other(cidr_family));
@@ -92,12 +96,13 @@ struct Holder {
 };
 
 // Keeps explicit ClusterIPs; drops Services whose address an earlier one holds.
-void claim_explicit(std::vector<Service>& services, OffsetPool& pool,
+void claim_explicit(SharedList<Service>& services, OffsetPool& pool,
                     const std::vector<std::string>& files, std::vector<Diagnostic>& diagnostics) {
   std::unordered_map<IpAddress, Holder, IpHash> holders;
-  std::vector<Service> kept;
+  SharedList<Service> kept;
   kept.reserve(services.size());
-  for (auto& service : services) {
+  for (size_t i = 0; i < services.size(); ++i) {
+    const Service& service = services[i];
     const Holder* earlier = nullptr;
     IpAddress clash;
     for (const auto& ip : service.cluster_ips) {
@@ -127,7 +132,7 @@ void claim_explicit(std::vector<Service>& services, OffsetPool& pool,
       }
       pool.take(ip);
     }
-    kept.push_back(std::move(service));
+    kept.push_shared(services.shared(i));
   }
   services = std::move(kept);
 }
@@ -141,7 +146,7 @@ uint64_t cluster_ip_start_offset(std::string_view ns, std::string_view name, uin
   return range_size == 0 ? 0 : hash % range_size;
 }
 
-void add_kubernetes_service(std::vector<Service>& services, const ClusterOptions& options) {
+void add_kubernetes_service(SharedList<Service>& services, const ClusterOptions& options) {
   const bool present = std::any_of(services.begin(), services.end(), [](const Service& service) {
     return service.namespace_name == "default" && service.name == "kubernetes";
   });
@@ -170,15 +175,17 @@ void add_kubernetes_service(std::vector<Service>& services, const ClusterOptions
   services.insert(position, std::move(kubernetes));
 }
 
-void allocate_cluster_ips(std::vector<Service>& services, const ClusterOptions& options,
+void allocate_cluster_ips(SharedList<Service>& services, const ClusterOptions& options,
                           const std::vector<std::string>& files,
                           std::vector<Diagnostic>& diagnostics) {
   OffsetPool pool(options);
   claim_explicit(services, pool, files, diagnostics);
   const IpFamily cidr_family = options.service_cidr.base.v6 ? IpFamily::kIPv6 : IpFamily::kIPv4;
-  for (auto& service : services) {
-    fill_families(service, cidr_family);
-    if (!needs_cluster_ip(service) || !service.cluster_ips.empty()) continue;
+  for (size_t i = 0; i < services.size(); ++i) {
+    // Changes only the Services that need it: the rest stay shared with the file cache.
+    if (lacks_families(services[i])) fill_families(services.mutate(i), cidr_family);
+    if (!needs_cluster_ip(services[i]) || !services[i].cluster_ips.empty()) continue;
+    const Service& service = services[i];
     if (service.ip_families.front() != cidr_family) {
       diagnostics.push_back(diagnostic_at(
           files, service.where, Diagnostic::Severity::kError,
@@ -196,22 +203,29 @@ void allocate_cluster_ips(std::vector<Service>& services, const ClusterOptions& 
                                               service.namespace_name + "/" + service.name));
       continue;
     }
-    service.cluster_ips.push_back(*ip);
-    service.cluster_ip_allocated = true;
+    Service& allocated = services.mutate(i);
+    allocated.cluster_ips.push_back(*ip);
+    allocated.cluster_ip_allocated = true;
   }
 }
 
-void allocate_node_ports(std::vector<Service>& services) {
+void allocate_node_ports(SharedList<Service>& services) {
   std::set<uint16_t> taken;
   for (const auto& service : services) {
     for (const auto& port : service.ports) {
       if (port.node_port != 0) taken.insert(port.node_port);
     }
   }
-  for (auto& service : services) {
-    if (service.type != ServiceType::kNodePort && service.type != ServiceType::kLoadBalancer) {
+  for (size_t i = 0; i < services.size(); ++i) {
+    const Service& shared = services[i];
+    if (shared.type != ServiceType::kNodePort && shared.type != ServiceType::kLoadBalancer) {
       continue;
     }
+    if (std::all_of(shared.ports.begin(), shared.ports.end(),
+                    [](const ServicePort& port) { return port.node_port != 0; })) {
+      continue;
+    }
+    Service& service = services.mutate(i);
     for (auto& port : service.ports) {
       if (port.node_port != 0) continue;
       for (const auto& sibling : service.ports) {

@@ -13,7 +13,7 @@ namespace clusterdns::registry {
 
 // Adds default/kubernetes (first address of the service CIDR, https 443 → 6443, no
 // selector) when `services` has none. Call before allocate_cluster_ips.
-void add_kubernetes_service(std::vector<Service>& services, const ClusterOptions& options);
+void add_kubernetes_service(SharedList<Service>& services, const ClusterOptions& options);
 
 // For `services` sorted by (namespace, name):
 //  - explicit ClusterIPs stay; one already held by an earlier Service is an error and
@@ -23,7 +23,7 @@ void add_kubernetes_service(std::vector<Service>& services, const ClusterOptions
 //    wrapping, never the network address, the first address (default/kubernetes), the
 //    --dns-ip or (IPv4) the broadcast address;
 //  - ip_families is filled in for every Service.
-void allocate_cluster_ips(std::vector<Service>& services, const ClusterOptions& options,
+void allocate_cluster_ips(SharedList<Service>& services, const ClusterOptions& options,
                           const std::vector<std::string>& files,
                           std::vector<Diagnostic>& diagnostics);
 
@@ -33,6 +33,6 @@ uint64_t cluster_ip_start_offset(std::string_view ns, std::string_view name, uin
 // NodePort/LoadBalancer ports without a nodePort get one: the nodePort of another port
 // with the same number (the API server shares it across protocols), else a free one in
 // 30000-32767 chosen from hash(namespace/name/port) like ClusterIPs.
-void allocate_node_ports(std::vector<Service>& services);
+void allocate_node_ports(SharedList<Service>& services);
 
 }  // namespace clusterdns::registry

@@ -208,7 +208,7 @@ namespace {
 
 // The objects of one namespace in a vector sorted by (namespace, name).
 template <class T>
-std::span<const T> in_namespace(const std::vector<T>& items, std::string_view ns) {
+SharedRange<T> in_namespace(const SharedList<T>& items, std::string_view ns) {
   const auto begin =
       std::lower_bound(items.begin(), items.end(), ns, [](const T& item, std::string_view name) {
         return std::string_view(item.namespace_name) < name;
@@ -218,24 +218,25 @@ std::span<const T> in_namespace(const std::vector<T>& items, std::string_view ns
   return {begin, end};
 }
 
-template <class T>
-bool same(std::span<const T> a, std::span<const T> b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end());
+// Equal runs; objects both states share are equal without looking inside.
+template <class Range>
+bool same(const Range& a, const Range& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](const auto& x, const auto& y) { return &x == &y || x == y; });
 }
 
 // Endpoints of the Services in `services` (one namespace), in their order.
-void derive_services(std::span<const Service> services, const PodIndex& index,
-                     const ClusterState& state, std::vector<Endpoints>& all) {
+void derive_services(SharedRange<Service> services, const PodIndex& index,
+                     const ClusterState& state, SharedList<Endpoints>& all) {
   if (services.empty()) return;
   const std::string_view ns = services.front().namespace_name;
   std::map<std::string_view, std::vector<const EndpointSlice*>> slices;
   for (const auto& slice : in_namespace(state.endpoint_slices, ns)) {
     slices[slice.service_name].push_back(&slice);
   }
-  std::map<std::string_view, const Endpoints*> objects;
-  for (const auto& object : in_namespace(state.endpoint_objects, ns)) {
-    objects[object.name] = &object;
-  }
+  std::map<std::string_view, const std::shared_ptr<const Endpoints>*> objects;
+  const auto given = in_namespace(state.endpoint_objects, ns);
+  for (auto it = given.begin(); it != given.end(); ++it) objects[it->name] = &it.shared();
   for (const auto& service : services) {
     if (service.type == ServiceType::kExternalName) continue;
     if (service.selector && !service.selector->empty()) {
@@ -243,20 +244,21 @@ void derive_services(std::span<const Service> services, const PodIndex& index,
     } else if (auto it = slices.find(service.name); it != slices.end()) {
       all.push_back(endpoints_from_slices(service, it->second));
     } else if (auto object = objects.find(service.name); object != objects.end()) {
-      all.push_back(*object->second);
+      all.push_shared(*object->second);
     }
   }
 }
 
-std::vector<Endpoints> derive(const ClusterState& state, const ClusterState* previous) {
-  std::vector<Endpoints> all;
+SharedList<Endpoints> derive(const ClusterState& state, const ClusterState* previous) {
+  SharedList<Endpoints> all;
   all.reserve(state.services.size());
-  std::vector<std::span<const Service>> to_derive;
+  std::vector<SharedRange<Service>> to_derive;
   for (size_t i = 0; i < state.services.size();) {
     const std::string_view ns = state.services[i].namespace_name;
     size_t end = i;
     while (end < state.services.size() && state.services[end].namespace_name == ns) ++end;
-    const std::span<const Service> services(state.services.data() + i, end - i);
+    const SharedRange<Service> services(state.services.begin() + static_cast<std::ptrdiff_t>(i),
+                                        state.services.begin() + static_cast<std::ptrdiff_t>(end));
     i = end;
     if (previous != nullptr && same(services, in_namespace(previous->services, ns)) &&
         same(in_namespace(state.pods, ns), in_namespace(previous->pods, ns)) &&
@@ -265,7 +267,7 @@ std::vector<Endpoints> derive(const ClusterState& state, const ClusterState* pre
         same(in_namespace(state.endpoint_objects, ns),
              in_namespace(previous->endpoint_objects, ns))) {
       const auto reused = in_namespace(previous->endpoints, ns);
-      all.insert(all.end(), reused.begin(), reused.end());
+      all.append(reused.begin(), reused.end());
       continue;
     }
     to_derive.push_back(services);
@@ -283,7 +285,7 @@ std::vector<Endpoints> derive(const ClusterState& state, const ClusterState* pre
   for (const auto& services : to_derive) derive_services(services, index, state, all);
   if (!reused_any) return all;
   // Reused and derived namespaces were appended in two passes: back to (namespace, name).
-  std::stable_sort(all.begin(), all.end(), [](const Endpoints& a, const Endpoints& b) {
+  all.stable_sort([](const Endpoints& a, const Endpoints& b) {
     return std::tie(a.namespace_name, a.name) < std::tie(b.namespace_name, b.name);
   });
   return all;
@@ -291,12 +293,12 @@ std::vector<Endpoints> derive(const ClusterState& state, const ClusterState* pre
 
 }  // namespace
 
-std::vector<Endpoints> derive_all_endpoints(const ClusterState& state) {
+SharedList<Endpoints> derive_all_endpoints(const ClusterState& state) {
   return derive(state, nullptr);
 }
 
-std::vector<Endpoints> derive_all_endpoints(const ClusterState& state,
-                                            const ClusterState& previous) {
+SharedList<Endpoints> derive_all_endpoints(const ClusterState& state,
+                                           const ClusterState& previous) {
   return derive(state, &previous);
 }
 
@@ -329,18 +331,15 @@ std::optional<Endpoints> endpoints_of(const Service& service, const ClusterState
 
 void replace_namespace(ClusterState& state, const std::string& ns) {
   const auto services = in_namespace(state.services, ns);
-  std::vector<Endpoints> derived;
+  SharedList<Endpoints> derived;
   if (!services.empty()) {
     std::vector<const Pod*> pods;
     for (const auto& pod : in_namespace(state.pods, ns)) pods.push_back(&pod);
     derive_services(services, PodIndex(pods), state, derived);
   }
   const auto old = in_namespace(state.endpoints, ns);
-  const auto begin = state.endpoints.begin() + (old.data() - state.endpoints.data());
-  const auto end = begin + static_cast<std::ptrdiff_t>(old.size());
-  const auto at = state.endpoints.erase(begin, end);
-  state.endpoints.insert(at, std::make_move_iterator(derived.begin()),
-                         std::make_move_iterator(derived.end()));
+  const auto at = state.endpoints.erase(old.begin(), old.end());
+  state.endpoints.insert_range(at, derived.begin(), derived.end());
 }
 
 void replace_service(ClusterState& state, const Service& service) {
@@ -353,7 +352,7 @@ void replace_service(ClusterState& state, const Service& service) {
   const bool present =
       at != all.end() && at->namespace_name == service.namespace_name && at->name == service.name;
   if (present && derived) {
-    *at = std::move(*derived);
+    all.mutate(static_cast<size_t>(at - all.begin())) = std::move(*derived);
   } else if (present) {
     all.erase(at);
   } else if (derived) {

@@ -24,14 +24,14 @@ Endpoints endpoints_from_slices(const Service& service,
 // One Endpoints per Service that has endpoints: selector → derived from state.pods;
 // else its EndpointSlices; else its Endpoints object. ExternalName Services get none.
 // Sorted by (namespace, name). state.services and state.pods must be sorted.
-std::vector<Endpoints> derive_all_endpoints(const ClusterState& state);
+SharedList<Endpoints> derive_all_endpoints(const ClusterState& state);
 
 // The same, reusing `previous` (a state assembled before, with its endpoints) for every
 // namespace whose Services, Pods, EndpointSlices and Endpoints objects are all equal
 // in both states: a namespace's endpoints depend on nothing else, so the result equals
 // derive_all_endpoints(state). A one-pod change re-derives one namespace (issue 6).
-std::vector<Endpoints> derive_all_endpoints(const ClusterState& state,
-                                            const ClusterState& previous);
+SharedList<Endpoints> derive_all_endpoints(const ClusterState& state,
+                                           const ClusterState& previous);
 
 // What changed in some namespaces since state.endpoints was derived: the labels of
 // pods removed or added, and the Services whose EndpointSlices or Endpoints object

@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "registry/file_numbering.h"
 #include "registry/stable_hash.h"
 
 namespace clusterdns::registry {
@@ -293,11 +294,13 @@ std::vector<FileObjects> FileCache::objects() const {
   return all;
 }
 
-std::vector<const FileObjects*> FileCache::object_pointers() const {
+std::vector<const FileObjects*> FileCache::numbered_objects() {
   std::vector<const FileObjects*> all;
   all.reserve(entries_.size());
-  for (const auto& [path, entry] : entries_) {
-    if (entry.objects) all.push_back(&*entry.objects);
+  for (auto& [path, entry] : entries_) {
+    if (!entry.objects) continue;
+    number_objects(*entry.objects, static_cast<uint32_t>(all.size()));
+    all.push_back(&*entry.objects);
   }
   return all;
 }

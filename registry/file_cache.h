@@ -76,8 +76,10 @@ class FileCache {
   // The current objects of every file, sorted by path, as assemble_cluster takes them.
   std::vector<FileObjects> objects() const;
   // The same without copying: pointers into the cache, valid until the next refresh or
-  // reject_change.
-  std::vector<const FileObjects*> object_pointers() const;
+  // reject_change. Each file's objects are numbered with its position first
+  // (SourceRef::file, as assemble_cluster numbers them), so that the assembled state
+  // shares the cache's objects instead of copying them (issue 8).
+  std::vector<const FileObjects*> numbered_objects();
 
   // Undoes the last refresh's change of `path` (an added or changed file) because it
   // clashes with another file (a duplicate ClusterIP): the file goes back to its

@@ -32,12 +32,12 @@ struct ParsedDocument {
 // The objects of one manifest file, before cross-file rules are applied.
 struct FileObjects {
   std::string path;  // as printed in diagnostics
-  std::vector<Namespace> namespaces;
-  std::vector<Service> services;
-  std::vector<Pod> pods;
-  std::vector<Endpoints> endpoint_objects;
-  std::vector<EndpointSlice> endpoint_slices;
-  std::vector<Workload> workloads;
+  SharedList<Namespace> namespaces;
+  SharedList<Service> services;
+  SharedList<Pod> pods;
+  SharedList<Endpoints> endpoint_objects;
+  SharedList<EndpointSlice> endpoint_slices;
+  SharedList<Workload> workloads;
   std::vector<Diagnostic> diagnostics;    // this file's own problems
   std::vector<ParsedDocument> documents;  // in file order; empty for JSON
   friend bool operator==(const FileObjects&, const FileObjects&) = default;

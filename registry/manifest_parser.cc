@@ -199,6 +199,21 @@ void append_shifted(const std::vector<T>& source, size_t from, uint32_t count, i
                     std::vector<T>& into) {
   for (size_t i = from; i < from + count; ++i) shift(into.emplace_back(source[i]), lines);
 }
+// The same for objects: shared with the previous parse when the document did not move.
+template <class T>
+void append_shifted(const SharedList<T>& source, size_t from, uint32_t count, int64_t lines,
+                    SharedList<T>& into) {
+  const auto first = source.begin() + static_cast<std::ptrdiff_t>(from);
+  if (lines == 0) {
+    into.append(first, first + count);
+    return;
+  }
+  for (size_t i = from; i < from + count; ++i) {
+    T moved = source[i];
+    shift(moved, lines);
+    into.push_back(std::move(moved));
+  }
+}
 
 // The documents of an earlier parse of the same file, by text hash.
 class PreviousDocuments {

@@ -149,7 +149,7 @@ const LoadResult& ManifestSet::load_initial() {
   const auto files = list_files(problems);
   FileChanges changes =
       cache_.refresh(files.value_or(std::vector<std::filesystem::path>{}), RefreshMode::kInitial);
-  const std::vector<const FileObjects*> objects = cache_.object_pointers();
+  const std::vector<const FileObjects*> objects = cache_.numbered_objects();
   const FilesIndex index = index_files(objects);
   result_ = source_.assemble(objects, options_, nullptr);
   clashes_ = clash_counts(result_, index);
@@ -215,7 +215,7 @@ bool ManifestSet::patch_result(const FileChanges& changes,
   std::vector<std::string> touched = changes.added;
   touched.insert(touched.end(), changes.changed.begin(), changes.changed.end());
   touched.insert(touched.end(), changes.removed.begin(), changes.removed.end());
-  const std::vector<const FileObjects*> objects = cache_.object_pointers();
+  const std::vector<const FileObjects*> objects = cache_.numbered_objects();
   std::set<std::string> known;
   for (const auto& diagnostic : result_.diagnostics) {
     if (std::find(touched.begin(), touched.end(), diagnostic.file) != touched.end()) {
@@ -242,7 +242,7 @@ bool ManifestSet::patch_result(const FileChanges& changes,
 LoadResult ManifestSet::assemble_refusing_clashes(FileChanges& changes) {
   // Each round refuses one changed file, so this ends after at most that many rounds.
   for (;;) {
-    const std::vector<const FileObjects*> objects = cache_.object_pointers();
+    const std::vector<const FileObjects*> objects = cache_.numbered_objects();
     const FilesIndex index = index_files(objects);
     // A state left half patched by a throw must not be reused from.
     LoadResult next = source_.assemble(objects, options_, half_patched_ ? nullptr : &result_.state);

@@ -73,7 +73,7 @@ bool requirement_matches(const LabelSelectorRequirement& requirement, const Labe
 
 // Binary search in a vector sorted by (namespace, name).
 template <class T>
-const T* find_sorted(const std::vector<T>& items, std::string_view ns, std::string_view name) {
+const T* find_sorted(const SharedList<T>& items, std::string_view ns, std::string_view name) {
   auto it = std::lower_bound(items.begin(), items.end(), std::tie(ns, name),
                              [](const T& item, const auto& key) {
                                return std::tie(item.namespace_name, item.name) < key;

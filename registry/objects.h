@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "registry/ip_address.h"
+#include "registry/shared_list.h"
 
 namespace clusterdns::registry {
 
@@ -191,15 +192,15 @@ struct Workload {
 // endpoints derived for every Service (DESIGN.md §2).
 struct ClusterState {
   std::vector<std::string> files;  // SourceRef::file indexes this
-  std::vector<Namespace> namespaces;
-  std::vector<Service> services;              // sorted by (namespace, name)
-  std::vector<Pod> pods;                      // sorted by (namespace, name); simulated included
-  std::vector<Endpoints> endpoint_objects;    // as given in manifests
-  std::vector<EndpointSlice> endpoint_slices; // as given in manifests
-  std::vector<Workload> workloads;
+  SharedList<Namespace> namespaces;
+  SharedList<Service> services;              // sorted by (namespace, name)
+  SharedList<Pod> pods;                      // sorted by (namespace, name); simulated included
+  SharedList<Endpoints> endpoint_objects;    // as given in manifests
+  SharedList<EndpointSlice> endpoint_slices; // as given in manifests
+  SharedList<Workload> workloads;
   // One entry per Service that has endpoints, sorted by (namespace, name): derived
   // from the selector, else EndpointSlices, else the Endpoints object.
-  std::vector<Endpoints> endpoints;
+  SharedList<Endpoints> endpoints;
 
   const Service* find_service(std::string_view ns, std::string_view name) const;
   const Endpoints* find_endpoints(std::string_view ns, std::string_view name) const;

@@ -31,7 +31,7 @@ std::string template_hash(const Workload& workload) {
   return safe_encode(hash, 10);
 }
 
-bool is_hit_by_manifest(const Workload& workload, const std::vector<Pod>& pods) {
+bool is_hit_by_manifest(const Workload& workload, const SharedList<Pod>& pods) {
   return std::any_of(pods.begin(), pods.end(), [&](const Pod& pod) {
     return pod.namespace_name == workload.namespace_name && workload.selector.matches(pod.labels);
   });
@@ -39,7 +39,7 @@ bool is_hit_by_manifest(const Workload& workload, const std::vector<Pod>& pods) 
 
 class IpPool {
  public:
-  IpPool(const IpPrefix& cidr, const std::vector<Pod>& pods) : cidr_(cidr) {
+  IpPool(const IpPrefix& cidr, const SharedList<Pod>& pods) : cidr_(cidr) {
     for (const auto& pod : pods) {
       for (const auto& ip : pod.ips) taken_.insert(ip);
     }
@@ -117,8 +117,8 @@ std::vector<PodName> pod_names(const Workload& workload, int32_t replicas) {
 
 }  // namespace
 
-std::vector<Pod> simulate_pods(const std::vector<Workload>& workloads,
-                               const std::vector<Pod>& manifest_pods, const IpPrefix& cidr,
+std::vector<Pod> simulate_pods(const SharedList<Workload>& workloads,
+                               const SharedList<Pod>& manifest_pods, const IpPrefix& cidr,
                                const std::vector<std::string>& files,
                                std::vector<Diagnostic>& diagnostics) {
   std::vector<Pod> simulated;

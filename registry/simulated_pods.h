@@ -26,8 +26,8 @@ inline constexpr std::string_view kSafeAlphabet = "bcdfghjklmnpqrstvwxz2456789";
 
 // `manifest_pods`: the pods from manifests (their IPs are never reused). Returns the
 // simulated pods, unsorted.
-std::vector<Pod> simulate_pods(const std::vector<Workload>& workloads,
-                               const std::vector<Pod>& manifest_pods, const IpPrefix& cidr,
+std::vector<Pod> simulate_pods(const SharedList<Workload>& workloads,
+                               const SharedList<Pod>& manifest_pods, const IpPrefix& cidr,
                                const std::vector<std::string>& files,
                                std::vector<Diagnostic>& diagnostics);
 

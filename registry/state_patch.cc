@@ -8,13 +8,12 @@
 #include <utility>
 
 #include "registry/endpoints_controller.h"
+#include "registry/file_numbering.h"
 #include "registry/object_key.h"
 
 namespace clusterdns::registry {
 
 namespace {
-
-constexpr uint32_t kGone = UINT32_MAX;
 
 template <class T>
 bool key_less(const T& a, const T& b) {
@@ -23,16 +22,12 @@ bool key_less(const T& a, const T& b) {
 
 // Which old file is which new one, and which files' objects are replaced.
 struct FileMap {
-  std::vector<uint32_t> old_to_new;  // kGone for removed files
   std::vector<bool> old_touched;     // objects of this old file are replaced
   std::vector<std::pair<uint32_t, const FileObjects*>> fresh;  // touched files now: new index
   bool renumber = false;                                       // some kept file's index moved
 
   bool touched(uint32_t old_file) const {
     return old_file < old_touched.size() && old_touched[old_file];
-  }
-  uint32_t moved(uint32_t old_file) const {
-    return old_file < old_to_new.size() ? old_to_new[old_file] : old_file;
   }
 };
 
@@ -41,7 +36,6 @@ std::optional<FileMap> map_files(const std::vector<std::string>& old_paths,
                                  std::span<const FileObjects* const> files,
                                  const std::set<std::string_view>& touched) {
   FileMap map;
-  map.old_to_new.assign(old_paths.size(), kGone);
   map.old_touched.assign(old_paths.size(), false);
   size_t i = 0, j = 0;
   while (i < old_paths.size() || j < files.size()) {
@@ -59,7 +53,6 @@ std::optional<FileMap> map_files(const std::vector<std::string>& old_paths,
       map.fresh.emplace_back(index, files[j++]);
       continue;
     }
-    map.old_to_new[i] = index;
     if (index != i) map.renumber = true;
     if (touched.count(old_paths[i]) != 0) {
       map.old_touched[i] = true;
@@ -71,24 +64,32 @@ std::optional<FileMap> map_files(const std::vector<std::string>& old_paths,
   return map;
 }
 
-// A fresh object with the index of its file.
+// A fresh object, numbered with the index of its file.
 template <class T>
 struct Fresh {
-  const T* item;
-  uint32_t file;
+  std::shared_ptr<const T> item;
 };
 
 template <class T>
-using Member = std::vector<T> FileObjects::*;
+using Member = SharedList<T> FileObjects::*;
 
 // The touched files' objects of one kind, sorted; nullopt when one duplicates another
 // (fresh, or kept from an untouched file): the duplicate rule is the full assemble's.
 template <class T>
-std::optional<std::vector<Fresh<T>>> fresh_objects(const std::vector<T>& current, Member<T> member,
+std::optional<std::vector<Fresh<T>>> fresh_objects(const SharedList<T>& current, Member<T> member,
                                                    const FileMap& map) {
   std::vector<Fresh<T>> fresh;
   for (const auto& [index, file] : map.fresh) {
-    for (const T& item : file->*member) fresh.push_back({&item, index});
+    const SharedList<T>& items = file->*member;
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (has_file(items[i], index)) {
+        fresh.push_back({items.shared(i)});  // shared with the file cache: one copy
+        continue;
+      }
+      T numbered = items[i];
+      set_file(numbered, index);
+      fresh.push_back({std::make_shared<const T>(std::move(numbered))});
+    }
   }
   std::sort(fresh.begin(), fresh.end(),
             [](const Fresh<T>& a, const Fresh<T>& b) { return key_less(*a.item, *b.item); });
@@ -103,28 +104,7 @@ std::optional<std::vector<Fresh<T>>> fresh_objects(const std::vector<T>& current
   return fresh;
 }
 
-void renumber(SourceRef& where, const FileMap& map) {
-  where.file = map.moved(where.file);
-}
-
-void renumber(Service& service, const FileMap& map) {
-  if (service.synthesized) return;  // no file: its positions are not file indexes
-  renumber(service.where, map);
-  renumber(service.cluster_ip_where, map);
-  for (auto& port : service.ports) renumber(port.where, map);
-}
-
-template <class T>
-void renumber(T& item, const FileMap& map) {
-  renumber(item.where, map);
-}
-
-template <class T>
-void set_file(T& item, uint32_t file) {
-  item.where.file = file;
-}
-
-// Removes the touched files' objects, renumbers the rest, inserts the fresh ones.
+// Removes the touched files' objects, inserts the fresh ones.
 // `namespaces` collects the namespaces of the objects removed and added.
 // What a changed object means for endpoints.
 void note(const Namespace&, EndpointsChange&) {}
@@ -139,7 +119,7 @@ void note(const EndpointSlice& slice, EndpointsChange& change) {
 }
 
 template <class T>
-void patch_kind(std::vector<T>& items, const std::vector<Fresh<T>>& fresh, const FileMap& map,
+void patch_kind(SharedList<T>& items, const std::vector<Fresh<T>>& fresh, const FileMap& map,
                 EndpointsChange& change) {
   const auto touched = [&map](const T& item) { return map.touched(item.where.file); };
   for (const T& item : items) {
@@ -157,24 +137,18 @@ void patch_kind(std::vector<T>& items, const std::vector<Fresh<T>>& fresh, const
                                      [&](size_t slot, const Fresh<T>& entry) {
                                        return key_of(items[slot]) == key_of(*entry.item);
                                      });
-  if (same_names && !map.renumber) {
-    for (size_t i = 0; i < slots.size(); ++i) {
-      items[slots[i]] = *fresh[i].item;
-      set_file(items[slots[i]], fresh[i].file);
-    }
+  if (same_names) {
+    for (size_t i = 0; i < slots.size(); ++i) items.replace_shared(slots[i], fresh[i].item);
     return;
   }
-  std::erase_if(items, touched);
+  erase_if(items, touched);
   // Growing by a sixteenth, not doubling: 24k pods plus one must not hold room for 48k.
   if (items.size() + fresh.size() > items.capacity()) {
     items.reserve(items.size() + fresh.size() + items.size() / 16);
   }
-  if (map.renumber) {
-    for (T& item : items) renumber(item, map);
-  }
   for (const auto& entry : fresh) {
     const auto at = std::lower_bound(items.begin(), items.end(), *entry.item, key_less<T>);
-    set_file(*items.insert(at, *entry.item), entry.file);
+    items.insert_shared(at, entry.item);
   }
 }
 
@@ -214,6 +188,9 @@ PatchOutcome patch_state(LoadResult& result, std::span<const FileObjects* const>
   const std::set<std::string_view> touched(touched_paths.begin(), touched_paths.end());
   const auto map = map_files(state.files, files, touched);
   if (!map || holds_objects_of_touched(state, *map)) return PatchOutcome::kNotPatched;
+  // A file added or removed before others in path order renumbers their objects: the
+  // full assemble shares the file cache's renumbered objects, a patch would copy them.
+  if (map->renumber) return PatchOutcome::kNotPatched;
   for (const auto& [index, file] : map->fresh) {
     if (!file->services.empty() || !file->workloads.empty()) return PatchOutcome::kNotPatched;
     // Diagnostics elsewhere than their own file would not be found again when it changes.
@@ -233,11 +210,6 @@ PatchOutcome patch_state(LoadResult& result, std::span<const FileObjects* const>
   patch_kind(state.pods, *pods, *map, change);
   patch_kind(state.endpoint_objects, *objects, *map, change);
   patch_kind(state.endpoint_slices, *slices, *map, change);
-  if (map->renumber) {
-    for (auto& service : state.services) renumber(service, *map);
-    for (auto& workload : state.workloads) renumber(workload, *map);
-    for (auto& endpoints : state.endpoints) renumber(endpoints, *map);
-  }
   state.files.clear();
   for (const FileObjects* file : files) state.files.push_back(file->path);
   rederive_endpoints(state, change);

@@ -84,9 +84,9 @@ registry::ClusterState sample_state() {
   const auto by_name = [](const auto& a, const auto& b) {
     return std::tie(a.namespace_name, a.name) < std::tie(b.namespace_name, b.name);
   };
-  std::sort(state.services.begin(), state.services.end(), by_name);
-  std::sort(state.endpoints.begin(), state.endpoints.end(), by_name);
-  std::sort(state.pods.begin(), state.pods.end(), by_name);
+  state.services.stable_sort(by_name);
+  state.endpoints.stable_sort(by_name);
+  state.pods.stable_sort(by_name);
   return state;
 }
 
@@ -194,9 +194,9 @@ TEST(ClusterSnapshot, RebuildingReencodesOnlyTheBucketsThatChanged) {
   for (size_t i = 1; i + 1 < before.size(); ++i) EXPECT_EQ(before[i].get(), after[i].get());
 
   // A pod recreated with a new address behind a headless Service (the seed story).
-  registry::Endpoints& changed = state.endpoints.front();
+  registry::Endpoints& changed = state.endpoints.mutate(0);
   changed.subsets[0].addresses[1].ip = test::ip("10.244.99.7");
-  state.pods.front().ips = {test::ip("10.250.9.9")};
+  state.pods.mutate(0).ips = {test::ip("10.250.9.9")};
   const ClusterSnapshot next = builder.build(state, 3);
   EXPECT_GE(next.buckets_encoded, 1u);
   EXPECT_LE(next.buckets_encoded, 2u);
@@ -242,7 +242,7 @@ TEST(ClusterSnapshot, RebuildsAfterRandomChangesAnswerAsBuildsFromScratch) {
         break;
       }
       case 2: {  // an endpoint address moves, maybe onto another Service's address
-        registry::Endpoints& changed = state.endpoints[pick(state.endpoints.size())];
+        registry::Endpoints& changed = state.endpoints.mutate(pick(state.endpoints.size()));
         if (!changed.subsets.empty()) {
           const std::string ip = ip_text(244, static_cast<int>(pick(25)), static_cast<int>(pick(4)) + 2);
           changed.subsets[0].addresses[pick(changed.subsets[0].addresses.size())].ip = test::ip(ip.c_str());
@@ -265,7 +265,7 @@ TEST(ClusterSnapshot, RebuildsAfterRandomChangesAnswerAsBuildsFromScratch) {
         break;
       }
       default: {  // a headless Service loses every endpoint
-        registry::Endpoints& emptied = state.endpoints[pick(state.endpoints.size())];
+        registry::Endpoints& emptied = state.endpoints.mutate(pick(state.endpoints.size()));
         emptied.subsets.clear();
         break;
       }
@@ -273,8 +273,8 @@ TEST(ClusterSnapshot, RebuildsAfterRandomChangesAnswerAsBuildsFromScratch) {
     const auto by_name = [](const auto& a, const auto& b) {
       return std::tie(a.namespace_name, a.name) < std::tie(b.namespace_name, b.name);
     };
-    std::sort(state.services.begin(), state.services.end(), by_name);
-    std::sort(state.pods.begin(), state.pods.end(), by_name);
+    state.services.stable_sort(by_name);
+    state.pods.stable_sort(by_name);
     const ClusterSnapshot built = builder.build(state, step + 1);
     SCOPED_TRACE("step " + std::to_string(step));
     expect_same_answers(*built.snapshot, state, options_with_serial(step + 1), seen);

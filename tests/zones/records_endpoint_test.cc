@@ -47,7 +47,7 @@ TEST(HeadlessService, WithoutReadyEndpointsHasNoRecordsAtAll) {
 
 TEST(HeadlessService, PublishNotReadyAddressesPublishesNotReadyEndpoints) {
   ClusterState state = headless_db();
-  state.services[0].publish_not_ready_addresses = true;
+  state.services.mutate(0).publish_not_ready_addresses = true;
   const auto lines = listing(state);
   EXPECT_TRUE(contains(lines, kDb + "\t5\tIN\tA\t10.244.3.1"));
   EXPECT_TRUE(contains(lines, "10-244-3-1." + kDb + "\t5\tIN\tA\t10.244.3.1"));

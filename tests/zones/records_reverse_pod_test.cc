@@ -69,9 +69,9 @@ ClusterState pods() {
   ClusterState state;
   state.pods.push_back(pod("default", "web-1", {"10.244.0.5", "fd00::5"}));
   state.pods.push_back(pod("prod", "sim-0", {"10.250.0.1"}));
-  state.pods.back().simulated = true;
+  state.pods.mutate_back().simulated = true;
   state.pods.push_back(pod("default", "going", {"10.244.0.6"}));
-  state.pods.back().terminating = true;
+  state.pods.mutate_back().terminating = true;
   state.pods.push_back(pod("default", "pending", {}));
   return state;
 }

@@ -66,9 +66,9 @@ TEST(ClusterIpService, DualStackAnswersEachFamily) {
 TEST(ClusterIpService, NodePortAndLoadBalancerAnswerTheirClusterIpToo) {
   ClusterState state;
   state.services.push_back(cluster_ip_service("default", "lb", {"10.96.0.30"}));
-  state.services.back().type = registry::ServiceType::kLoadBalancer;
+  state.services.mutate_back().type = registry::ServiceType::kLoadBalancer;
   state.services.push_back(cluster_ip_service("default", "np", {"10.96.0.31"}));
-  state.services.back().type = registry::ServiceType::kNodePort;
+  state.services.mutate_back().type = registry::ServiceType::kNodePort;
   const auto lines = listing(state);
   EXPECT_TRUE(contains(lines, "lb.default.svc.cluster.local.\t5\tIN\tA\t10.96.0.30"));
   EXPECT_TRUE(contains(lines, "np.default.svc.cluster.local.\t5\tIN\tA\t10.96.0.31"));

@@ -47,7 +47,7 @@ struct Query {
 
 // Filters `items` by namespace and name, then prints them as a table or YAML.
 template <class T>
-int print(const std::vector<T>& items, const Query& query, std::function<TableRow(const T&)> row,
+int print(const registry::SharedList<T>& items, const Query& query, std::function<TableRow(const T&)> row,
           TableRow header, std::function<std::string(const std::vector<const T*>&, bool)> yaml) {
   std::vector<const T*> selected;
   for (const auto& item : items) {

@@ -1,0 +1,38 @@
+#include "registry/file_numbering.h"
+
+#include <algorithm>
+
+namespace clusterdns::registry {
+
+namespace {
+
+template <class T>
+void number_all(SharedList<T>& items, uint32_t index) {
+  items.mutate_where([index](const T& item) { return !has_file(item, index); },
+                     [index](T& item) { set_file(item, index); });
+}
+
+}  // namespace
+
+bool has_file(const Service& service, uint32_t file) {
+  return service.where.file == file && service.cluster_ip_where.file == file &&
+         std::all_of(service.ports.begin(), service.ports.end(),
+                     [file](const ServicePort& port) { return port.where.file == file; });
+}
+
+void set_file(Service& service, uint32_t file) {
+  service.where.file = file;
+  service.cluster_ip_where.file = file;
+  for (auto& port : service.ports) port.where.file = file;
+}
+
+void number_objects(FileObjects& file, uint32_t index) {
+  number_all(file.namespaces, index);
+  number_all(file.services, index);
+  number_all(file.pods, index);
+  number_all(file.endpoint_objects, index);
+  number_all(file.endpoint_slices, index);
+  number_all(file.workloads, index);
+}
+
+}  // namespace clusterdns::registry
