@@ -270,11 +270,13 @@ void decode_service(const YamlNode& object, FieldReader& reader, FileObjects& ou
   decode_ip_families(spec, service, reader);
   decode_external(spec, service, reader);
   decode_ports(spec, service, reader);
-  service.selector = reader.string_map(spec, "selector", "spec");
   // An empty selector is stored as no selector by the API server: the endpoints
   // controller then leaves the Service alone (its Endpoints come from manifests).
-  if (service.selector && service.selector->empty()) service.selector.reset();
-  if (service.type == ServiceType::kExternalName) service.selector.reset();
+  // ExternalName Services have none.
+  auto selector = reader.string_map(spec, "selector", "spec");
+  if (selector && !selector->empty() && service.type != ServiceType::kExternalName) {
+    service.selector = std::move(selector);
+  }
   service.publish_not_ready_addresses =
       reader.boolean(spec, "publishNotReadyAddresses", "spec").value_or(false);
   if (reader.errors() != errors_before) return;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "registry/ip_address.h"
+#include "registry/labels.h"
 #include "registry/shared_list.h"
 
 namespace clusterdns::registry {
@@ -24,8 +25,6 @@ struct SourceRef {
 
 enum class Protocol : uint8_t { kTcp, kUdp, kSctp };
 const char* protocol_name(Protocol protocol);  // "TCP", "UDP", "SCTP"
-
-using Labels = std::map<std::string, std::string>;
 
 struct Namespace {
   std::string name;

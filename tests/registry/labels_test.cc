@@ -1,0 +1,44 @@
+// registry::Labels reads like the std::map it replaced (issue 8: a sorted array, smaller).
+#include "registry/labels.h"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace clusterdns::registry {
+namespace {
+
+std::vector<std::string> keys(const Labels& labels) {
+  std::vector<std::string> out;
+  for (const auto& [key, value] : labels) out.push_back(key);
+  return out;
+}
+
+TEST(Labels, IterateInKeyOrderWhateverTheOrderOfInsertion) {
+  Labels labels;
+  labels["tier"] = "backend";
+  labels["app"] = "web";
+  labels["pod-template-hash"] = "77c56c9fb9";
+  EXPECT_EQ(keys(labels), (std::vector<std::string>{"app", "pod-template-hash", "tier"}));
+  labels["app"] = "api";
+  EXPECT_EQ(labels.size(), 3u);
+  EXPECT_EQ(labels.at("app"), "api");
+}
+
+TEST(Labels, FindCountAndAtLikeAMap) {
+  const Labels labels{{"app", "web"}, {"app", "ignored"}, {"tier", ""}};
+  EXPECT_EQ(labels.size(), 2u) << "of repeated keys the first is kept, as std::map does";
+  EXPECT_EQ(labels.at("app"), "web");
+  EXPECT_EQ(labels.count("tier"), 1u);
+  EXPECT_EQ(labels.find("missing"), labels.end());
+  EXPECT_THROW((void)labels.at("missing"), std::out_of_range);
+  EXPECT_EQ(labels, (Labels{{"tier", ""}, {"app", "web"}}));
+  Labels copy = labels;
+  EXPECT_FALSE(copy.emplace("tier", "x").second);
+  EXPECT_EQ(copy.at("tier"), "");
+}
+
+}  // namespace
+}  // namespace clusterdns::registry
