@@ -12,6 +12,7 @@
 #include <streambuf>
 #include <unordered_map>
 
+#include "registry/compact_objects.h"
 #include "registry/decode.h"
 #include "registry/loader.h"
 #include "registry/stable_hash.h"
@@ -291,6 +292,7 @@ FileObjects parse_manifest_text(std::string path, std::string_view text,
   // JSON has no "---" documents; a JSON file is one document (or a List).
   if (ends_with(out.path, ".json")) {
     parse_document_text(text, 0, reader, out, out.diagnostics, tree);
+    compact_objects(out);
     return out;
   }
   const PreviousDocuments reusable(previous);
@@ -315,6 +317,7 @@ FileObjects parse_manifest_text(std::string path, std::string_view text,
     parsed.diagnostics = after[6] - before[6];
     out.documents.push_back(parsed);
   }
+  compact_objects(out);
   return out;
 }
 
