@@ -226,9 +226,10 @@ void allocate_node_ports(SharedList<Service>& services) {
       continue;
     }
     Service& service = services.mutate(i);
-    for (auto& port : service.ports) {
+    auto& ports = service.ports.mutate();
+    for (auto& port : ports) {
       if (port.node_port != 0) continue;
-      for (const auto& sibling : service.ports) {
+      for (const auto& sibling : ports) {
         if (sibling.port == port.port && sibling.node_port != 0) port.node_port = sibling.node_port;
       }
       if (port.node_port != 0) continue;
@@ -236,8 +237,9 @@ void allocate_node_ports(SharedList<Service>& services) {
           fnv1a64(service.namespace_name + "/" + service.name + "/" + std::to_string(port.port) +
                   "/" + protocol_name(port.protocol)) %
           kNodePortCount;
-      for (uint16_t i = 0; i < kNodePortCount; ++i) {
-        const auto candidate = static_cast<uint16_t>(kNodePortMin + (start + i) % kNodePortCount);
+      for (uint16_t step = 0; step < kNodePortCount; ++step) {
+        const auto candidate =
+            static_cast<uint16_t>(kNodePortMin + (start + step) % kNodePortCount);
         if (taken.insert(candidate).second) {
           port.node_port = candidate;
           break;

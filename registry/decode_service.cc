@@ -78,7 +78,6 @@ void decode_ports(const YamlNode& spec, Service& service, FieldReader& reader) {
     const std::string path = index_path("spec.ports", i);
     if (!reader.expect_map(item, path)) continue;
     ServicePort port;
-    port.where = reader.where(item);
     if (auto name = reader.string(item, "name", path)) {
       if (!is_dns1123_label(*name)) {
         reader.error(FieldReader::child(item, "name"),

@@ -15,15 +15,12 @@ void number_all(SharedList<T>& items, uint32_t index) {
 }  // namespace
 
 bool has_file(const Service& service, uint32_t file) {
-  return service.where.file == file && service.cluster_ip_where.file == file &&
-         std::all_of(service.ports.begin(), service.ports.end(),
-                     [file](const ServicePort& port) { return port.where.file == file; });
+  return service.where.file == file && service.cluster_ip_where.file == file;
 }
 
 void set_file(Service& service, uint32_t file) {
   service.where.file = file;
   service.cluster_ip_where.file = file;
-  for (auto& port : service.ports) port.where.file = file;
 }
 
 void number_objects(FileObjects& file, uint32_t index) {

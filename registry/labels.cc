@@ -3,27 +3,10 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "registry/stable_hash.h"
-
 namespace clusterdns::registry {
 
 Labels::Labels(std::initializer_list<value_type> pairs) {
   for (const auto& [key, value] : pairs) emplace(key, value);
-}
-
-const Labels::Items& Labels::items() const {
-  static const Items none;
-  return items_ ? *items_ : none;
-}
-
-Labels::Items& Labels::own() {
-  if (!items_) {
-    items_ = std::make_shared<Items>();
-  } else if (items_.use_count() != 1) {
-    items_ = std::make_shared<Items>(*items_);
-  }
-  // Not undefined: every array is created non-const above.
-  return const_cast<Items&>(*items_);
 }
 
 Labels::const_iterator Labels::lower_bound(std::string_view key) const {
@@ -47,7 +30,7 @@ std::string& Labels::operator[](std::string_view key) {
   const auto at = lower_bound(key);
   const auto offset = at - begin();
   const bool present = at != end() && at->first == key;
-  Items& items = own();
+  auto& items = items_.mutate();
   if (!present) {
     // Exactly as much room as needed: label sets are small and kept for long.
     items.reserve(items.size() + 1);
@@ -60,24 +43,9 @@ std::pair<Labels::const_iterator, bool> Labels::emplace(std::string key, std::st
   const auto at = lower_bound(key);
   if (at != end() && at->first == key) return {at, false};
   const auto offset = at - begin();
-  Items& items = own();
+  auto& items = items_.mutate();
   items.reserve(items.size() + 1);
   return {items.emplace(items.begin() + offset, std::move(key), std::move(value)), true};
-}
-
-size_t Labels::hash() const {
-  uint64_t hash = fnv1a64("");
-  for (const auto& [key, value] : items()) {
-    hash = fnv1a64(key, hash);
-    hash = fnv1a64("=", hash);
-    hash = fnv1a64(value, hash);
-    hash = fnv1a64("\n", hash);
-  }
-  return static_cast<size_t>(hash);
-}
-
-const Labels& LabelsPool::canonical(const Labels& labels) {
-  return *pool_.insert(labels).first;
 }
 
 }  // namespace clusterdns::registry

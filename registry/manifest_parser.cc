@@ -188,7 +188,6 @@ void shift(T& item, int64_t lines) {
 void shift(Service& service, int64_t lines) {
   shift(service.where, lines);
   shift(service.cluster_ip_where, lines);
-  for (auto& port : service.ports) shift(port.where, lines);
 }
 void shift(Diagnostic& diagnostic, int64_t lines) {
   if (diagnostic.line != 0) diagnostic.line = static_cast<uint32_t>(diagnostic.line + lines);

@@ -11,6 +11,7 @@
 
 #include "registry/ip_address.h"
 #include "registry/labels.h"
+#include "registry/shared_array.h"
 #include "registry/shared_list.h"
 
 namespace clusterdns::registry {
@@ -46,8 +47,8 @@ struct ServicePort {
   uint16_t target_port = 0;
   std::string target_port_name;
   uint16_t node_port = 0;  // 0 when unset
-  SourceRef where;
   friend bool operator==(const ServicePort&, const ServicePort&) = default;
+  friend auto operator<=>(const ServicePort&, const ServicePort&) = default;
 };
 
 struct Service {
@@ -58,7 +59,7 @@ struct Service {
   std::vector<IpAddress> cluster_ips;   // explicit or allocated; empty when headless/ExternalName
   bool cluster_ip_allocated = false;    // true when the registry chose the address
   std::string external_name;            // ExternalName only
-  std::vector<ServicePort> ports;
+  SharedArray<ServicePort> ports;
   std::optional<Labels> selector;       // nullopt: no selector (endpoints come from objects)
   bool publish_not_ready_addresses = false;
   bool synthesized = false;             // default/kubernetes made up by the registry
@@ -78,6 +79,7 @@ struct ContainerPort {
   uint16_t port = 0;
   Protocol protocol = Protocol::kTcp;
   friend bool operator==(const ContainerPort&, const ContainerPort&) = default;
+  friend auto operator<=>(const ContainerPort&, const ContainerPort&) = default;
 };
 
 enum class PodPhase : uint8_t { kPending, kRunning, kSucceeded, kFailed, kUnknown };
@@ -93,7 +95,7 @@ struct Pod {
   std::string hostname;        // spec.hostname
   std::string subdomain;       // spec.subdomain
   std::string node_name;       // spec.nodeName
-  std::vector<ContainerPort> ports;
+  SharedArray<ContainerPort> ports;
   bool simulated = false;      // made up by --simulate-pods
   SourceRef where;
   // For `get pods`: spec.containers count, ready ones and restarts from containerStatuses.
@@ -179,7 +181,7 @@ struct Workload {
   int32_t replicas = 1;          // DaemonSet: ignored (one per simulated node)
   LabelSelector selector;
   Labels template_labels;
-  std::vector<ContainerPort> template_ports;
+  SharedArray<ContainerPort> template_ports;
   std::string template_hostname;
   std::string template_subdomain;
   std::string service_name;      // StatefulSet spec.serviceName

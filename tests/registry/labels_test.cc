@@ -3,8 +3,6 @@
 
 #include <gtest/gtest.h>
 
-#include "registry/loader.h"
-
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -50,28 +48,6 @@ TEST(Labels, AChangedCopyLeavesTheLabelsItWasCopiedFromAlone) {
   EXPECT_FALSE(copy.shares_with(original));
   EXPECT_EQ(original.size(), 1u);
   EXPECT_EQ(copy.size(), 2u);
-}
-
-// A Deployment's pods hold their labels once, and so does a Service whose selector is
-// its own labels: what makes a 50k-object cluster's registry smaller (issue 8).
-TEST(Labels, ObjectsOfOneFileWithEqualLabelsShareThem) {
-  const std::string pod = "kind: Pod\napiVersion: v1\nmetadata:\n  name: NAME\n  labels:\n"
-                          "    app: web\n    tier: backend\nspec:\n  containers:\n  - name: app\n";
-  std::string text;
-  for (const char* name : {"web-0", "web-1"}) {
-    std::string doc = pod;
-    doc.replace(doc.find("NAME"), 4, name);
-    text += doc + "---\n";
-  }
-  text += "kind: Service\napiVersion: v1\nmetadata:\n  name: web\n  labels:\n    app: web\n"
-          "spec:\n  selector:\n    app: web\n  ports:\n  - port: 80\n";
-  const FileObjects file = parse_manifest_text("web.yaml", text);
-  ASSERT_EQ(file.pods.size(), 2u);
-  ASSERT_EQ(file.services.size(), 1u);
-  EXPECT_TRUE(file.pods[0].labels.shares_with(file.pods[1].labels));
-  EXPECT_EQ(file.pods[1].labels.at("tier"), "backend");
-  ASSERT_TRUE(file.services[0].selector.has_value());
-  EXPECT_TRUE(file.services[0].selector->shares_with(file.services[0].labels));
 }
 
 }  // namespace
