@@ -3,8 +3,10 @@
 // validation. Only the fields DNS needs are kept (the YAML tree is never stored).
 // Every object remembers where it came from, so later diagnostics can name it.
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
-#include <map>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +41,33 @@ const char* service_type_name(ServiceType type);  // "ClusterIP", ...
 enum class IpFamily : uint8_t { kIPv4, kIPv6 };
 const char* ip_family_name(IpFamily family);  // "IPv4", "IPv6"
 
+// A Service's IP families, primary first. There are two families and each is listed at
+// most once, so they fit in place: no heap vector per Service (issue 8).
+class IpFamilies {
+ public:
+  IpFamilies() = default;
+  IpFamilies(std::initializer_list<IpFamily> families) {
+    for (const IpFamily family : families) push_back(family);
+  }
+  const IpFamily* begin() const { return families_.data(); }
+  const IpFamily* end() const { return families_.data() + size_; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  IpFamily front() const { return families_[0]; }
+  IpFamily operator[](size_t i) const { return families_[i]; }
+  // A family listed already is not listed again.
+  void push_back(IpFamily family) {
+    if (std::find(begin(), end(), family) == end()) families_[size_++] = family;
+  }
+  friend bool operator==(const IpFamilies& a, const IpFamilies& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end());
+  }
+
+ private:
+  std::array<IpFamily, 2> families_{};
+  uint8_t size_ = 0;
+};
+
 struct ServicePort {
   std::string name;  // may be empty when the Service has a single port
   Protocol protocol = Protocol::kTcp;
@@ -66,7 +95,7 @@ struct Service {
   SourceRef where;
   // spec.ipFamilies, else the families of the ClusterIPs, else the service CIDR's family
   // (requireDualStack/preferDualStack headless Services get both).
-  std::vector<IpFamily> ip_families;
+  IpFamilies ip_families;
   std::vector<std::string> external_ips;  // spec.externalIPs, for `get services`
   Labels labels;                          // metadata.labels
   SourceRef cluster_ip_where;             // the clusterIP(s) node, for duplicate reports

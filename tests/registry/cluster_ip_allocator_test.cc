@@ -197,7 +197,7 @@ TEST(ClusterIpAllocator, AllocatesFromAnIPv6ServiceCidr) {
   EXPECT_EQ(ips.at("default/kubernetes"), "fd00:96::1");
   EXPECT_TRUE(options.service_cidr.contains(*IpAddress::parse(ips.at("default/a"))));
   EXPECT_EQ(result.state.find_service("default", "a")->ip_families,
-            std::vector<IpFamily>{IpFamily::kIPv6});
+            IpFamilies{IpFamily::kIPv6});
 }
 
 }  // namespace
