@@ -1,5 +1,6 @@
 #include "registry/compact_objects.h"
 
+#include "registry/compact_string.h"
 #include "registry/labels.h"
 #include "registry/shared_array.h"
 
@@ -7,33 +8,35 @@ namespace clusterdns::registry {
 
 namespace {
 
-// Points the array `get` picks at the pool's equal one. Objects reused from an earlier
+// Points the value `get` picks at the pool's equal one. Objects reused from an earlier
 // parse often share it already and are then left alone (changing them would copy them).
-template <class T, class Array, class Get>
-void share(SharedList<T>& items, SharedArrayPool<Array>& pool, Get get) {
+template <class T, class Value, class Get>
+void share(SharedList<T>& items, SharingPool<Value>& pool, Get get) {
   for (size_t i = 0; i < items.size(); ++i) {
-    const Array* array = get(items[i]);
-    if (array == nullptr || array->empty()) continue;
-    const Array& canonical = pool.canonical(*array);
-    if (!canonical.shares_with(*array)) *get(items.mutate(i)) = canonical;
+    const Value* value = get(items[i]);
+    if (value == nullptr || value->empty()) continue;
+    const Value& canonical = pool.canonical(*value);
+    if (!canonical.shares_with(*value)) *get(items.mutate(i)) = canonical;
   }
 }
 
 }  // namespace
 
 void compact_objects(FileObjects& file) {
-  SharedArrayPool<Labels> labels;
+  SharingPool<Labels> labels;
   share(file.pods, labels, [](auto& pod) { return &pod.labels; });
   share(file.services, labels, [](auto& service) { return &service.labels; });
   // A Service's selector is most often its own labels.
   share(file.services, labels,
         [](auto& service) { return service.selector ? &*service.selector : nullptr; });
   share(file.workloads, labels, [](auto& workload) { return &workload.template_labels; });
-  SharedArrayPool<SharedArray<ServicePort>> service_ports;
+  SharingPool<SharedArray<ServicePort>> service_ports;
   share(file.services, service_ports, [](auto& service) { return &service.ports; });
-  SharedArrayPool<SharedArray<ContainerPort>> container_ports;
+  SharingPool<SharedArray<ContainerPort>> container_ports;
   share(file.pods, container_ports, [](auto& pod) { return &pod.ports; });
   share(file.workloads, container_ports, [](auto& workload) { return &workload.template_ports; });
+  SharingPool<CompactString> nodes;
+  share(file.pods, nodes, [](auto& pod) { return &pod.node_name; });
   file.namespaces.shrink_to_fit();
   file.services.shrink_to_fit();
   file.pods.shrink_to_fit();

@@ -17,7 +17,7 @@ std::optional<PodPhase> parse_phase(const std::string& text) {
   return std::nullopt;
 }
 
-void decode_label_field(const YamlNode& spec, const char* key, std::string& into,
+void decode_label_field(const YamlNode& spec, const char* key, CompactString& into,
                         FieldReader& reader) {
   auto value = reader.string(spec, key, "spec");
   if (!value) return;

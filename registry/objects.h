@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "registry/compact_string.h"
 #include "registry/ip_address.h"
 #include "registry/labels.h"
 #include "registry/shared_array.h"
@@ -121,9 +122,9 @@ struct Pod {
   PodPhase phase = PodPhase::kPending;
   bool ready = false;          // Ready condition is "True"
   bool terminating = false;    // metadata.deletionTimestamp set
-  std::string hostname;        // spec.hostname
-  std::string subdomain;       // spec.subdomain
-  std::string node_name;       // spec.nodeName
+  CompactString hostname;      // spec.hostname
+  CompactString subdomain;     // spec.subdomain
+  CompactString node_name;     // spec.nodeName
   SharedArray<ContainerPort> ports;
   bool simulated = false;      // made up by --simulate-pods
   SourceRef where;
@@ -136,9 +137,9 @@ struct Pod {
 
 struct EndpointAddress {
   IpAddress ip;
-  std::string hostname;
-  std::string node_name;
-  std::string target_pod;  // pod name, empty when unknown
+  CompactString hostname;
+  CompactString node_name;
+  CompactString target_pod;  // pod name, empty when unknown
   friend bool operator==(const EndpointAddress&, const EndpointAddress&) = default;
 };
 

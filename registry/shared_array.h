@@ -8,6 +8,7 @@
 #include <compare>
 #include <cstddef>
 #include <initializer_list>
+#include <functional>
 #include <set>
 #include <memory>
 #include <utility>
@@ -79,15 +80,16 @@ class SharedArray {
   std::shared_ptr<const Items> items_;  // null when empty
 };
 
-// Makes equal arrays share one copy: one pool per batch of objects parsed together.
-template <class Array>
-class SharedArrayPool {
+// Makes equal values (arrays, labels, compact strings: anything with shares_with and
+// an order) share one copy: one pool per batch of objects parsed together.
+template <class Value>
+class SharingPool {
  public:
-  // The pooled array equal to `array` (added when new).
-  const Array& canonical(const Array& array) { return *pool_.insert(array).first; }
+  // The pooled value equal to `value` (added when new).
+  const Value& canonical(const Value& value) { return *pool_.insert(value).first; }
 
  private:
-  std::set<Array> pool_;
+  std::set<Value, std::less<>> pool_;
 };
 
 }  // namespace clusterdns::registry

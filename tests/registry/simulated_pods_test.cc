@@ -120,7 +120,7 @@ TEST(SimulatedPods, DaemonSetGetsOnePodPerSimulatedNode) {
   const auto pods = pods_of(loaded, "agent-");
   ASSERT_EQ(pods.size(), static_cast<size_t>(kSimulatedNodes));
   std::set<std::string> nodes;
-  for (const Pod* pod : pods) nodes.insert(pod->node_name);
+  for (const Pod* pod : pods) nodes.insert(pod->node_name.str());
   EXPECT_EQ(nodes, (std::set<std::string>{"node-0", "node-1", "node-2"}));
 }
 

@@ -150,7 +150,7 @@ TableRow pod_row(const registry::Pod& pod, bool wide) {
                   pod_status(pod), std::to_string(pod.restarts), kUnknownAge};
   if (wide) {
     row.push_back(pod.ips.empty() ? kNone : pod.ips.front().to_string());
-    row.push_back(pod.node_name.empty() ? kNone : pod.node_name);
+    row.push_back(pod.node_name.empty() ? kNone : pod.node_name.str());
     row.push_back(kNone);
     row.push_back(kNone);
   }

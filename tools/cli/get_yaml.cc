@@ -107,9 +107,9 @@ void emit_pod(YAML::Emitter& out, const registry::Pod& pod) {
     }
     out << YAML::EndSeq << YAML::EndMap << YAML::EndSeq;
   }
-  if (!pod.hostname.empty()) out << YAML::Key << "hostname" << YAML::Value << pod.hostname;
-  if (!pod.node_name.empty()) out << YAML::Key << "nodeName" << YAML::Value << pod.node_name;
-  if (!pod.subdomain.empty()) out << YAML::Key << "subdomain" << YAML::Value << pod.subdomain;
+  if (!pod.hostname.empty()) out << YAML::Key << "hostname" << YAML::Value << pod.hostname.str();
+  if (!pod.node_name.empty()) out << YAML::Key << "nodeName" << YAML::Value << pod.node_name.str();
+  if (!pod.subdomain.empty()) out << YAML::Key << "subdomain" << YAML::Value << pod.subdomain.str();
   out << YAML::EndMap;
   out << YAML::Key << "status" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "conditions" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
@@ -135,15 +135,15 @@ void emit_addresses(YAML::Emitter& out, const char* key, const std::string& ns,
   for (const auto& address : addresses) {
     out << YAML::BeginMap;
     if (!address.hostname.empty())
-      out << YAML::Key << "hostname" << YAML::Value << address.hostname;
+      out << YAML::Key << "hostname" << YAML::Value << address.hostname.str();
     out << YAML::Key << "ip" << YAML::Value << address.ip.to_string();
     if (!address.node_name.empty()) {
-      out << YAML::Key << "nodeName" << YAML::Value << address.node_name;
+      out << YAML::Key << "nodeName" << YAML::Value << address.node_name.str();
     }
     if (!address.target_pod.empty()) {
       out << YAML::Key << "targetRef" << YAML::Value << YAML::BeginMap;
       out << YAML::Key << "kind" << YAML::Value << "Pod";
-      out << YAML::Key << "name" << YAML::Value << address.target_pod;
+      out << YAML::Key << "name" << YAML::Value << address.target_pod.str();
       out << YAML::Key << "namespace" << YAML::Value << ns << YAML::EndMap;
     }
     out << YAML::EndMap;
