@@ -1,5 +1,6 @@
 #include "zones/answer_encoder.h"
 
+#include <algorithm>
 #include <cstring>
 #include <type_traits>
 
@@ -16,19 +17,26 @@ constexpr uint16_t kClassIn = dns::to_u16(dns::RRClass::kIN);
 }  // namespace
 
 void name_to_wire(std::string_view text, std::vector<uint8_t>& wire) {
-  wire.clear();
+  // Into a fixed buffer first (a wire name is at most 255 octets), then one copy out:
+  // no growth checks per octet.
+  uint8_t buffer[256];
+  size_t size = 0;
   size_t start = 0;
   while (start < text.size()) {
-    size_t end = text.find('.', start);
-    if (end == std::string_view::npos) end = text.size();
+    const void* dot = std::memchr(text.data() + start, '.', text.size() - start);
+    const size_t end =
+        dot == nullptr ? text.size() : static_cast<size_t>(static_cast<const char*>(dot) - text.data());
     const size_t length = std::min<size_t>(end - start, 63);
-    if (length > 0 && wire.size() + length + 2 <= 255) {
-      wire.push_back(static_cast<uint8_t>(length));
-      for (size_t i = 0; i < length; ++i) wire.push_back(dns::fold_ascii(static_cast<uint8_t>(text[start + i])));
+    if (length > 0 && size + length + 2 <= 255) {
+      buffer[size++] = static_cast<uint8_t>(length);
+      for (size_t i = 0; i < length; ++i) {
+        buffer[size++] = dns::fold_ascii(static_cast<uint8_t>(text[start + i]));
+      }
     }
     start = end + 1;
   }
-  wire.push_back(0);
+  buffer[size++] = 0;
+  wire.assign(buffer, buffer + size);
 }
 
 std::vector<uint8_t> name_to_wire(std::string_view text) {
@@ -37,8 +45,13 @@ std::vector<uint8_t> name_to_wire(std::string_view text) {
   return wire;
 }
 
-AnswerEncoder::AnswerEncoder(std::span<const uint8_t> qname)
-    : base_(kHeaderSize + qname.size() + 4) {
+AnswerEncoder::AnswerEncoder(std::span<const uint8_t> qname) { reset(qname); }
+
+void AnswerEncoder::reset(std::span<const uint8_t> qname) {
+  base_ = kHeaderSize + qname.size() + 4;
+  out_.clear();
+  suffixes_.clear();
+  keys_.clear();
   remember(qname, kHeaderSize, qname.size());
 }
 
@@ -100,7 +113,12 @@ void AnswerEncoder::put_u32(uint32_t value) {
 }
 
 void AnswerEncoder::add(const Record& record) {
-  add_text_name(record.owner, true);
+  name_to_wire(record.owner, owner_scratch_);
+  add(record, owner_scratch_);
+}
+
+void AnswerEncoder::add(const Record& record, std::span<const uint8_t> owner_wire) {
+  add_name(owner_wire, true);
   put_u16(record.type);
   put_u16(kClassIn);
   put_u32(record.ttl);

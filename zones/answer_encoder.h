@@ -24,8 +24,14 @@ class AnswerEncoder {
   // `qname` is the lower-case wire name the question will carry.
   explicit AnswerEncoder(std::span<const uint8_t> qname);
 
+  // Starts the next body, for `qname`, keeping the buffers' capacity (a chunk encodes
+  // thousands of bodies: one encoder serves them all).
+  void reset(std::span<const uint8_t> qname);
+
   // Appends one record (the owner compressed too).
   void add(const Record& record);
+  // The same with the owner already in wire form (name_to_wire(record.owner)).
+  void add(const Record& record, std::span<const uint8_t> owner_wire);
   // Appends a name: compressed, or only remembered as a pointer target (SRV targets,
   // RFC 2782: never compressed).
   void add_name(std::span<const uint8_t> wire, bool compress);
@@ -56,6 +62,7 @@ class AnswerEncoder {
   std::vector<Suffix> suffixes_;
   std::vector<uint8_t> keys_;
   std::vector<uint8_t> scratch_;  // the name being written, as wire octets
+  std::vector<uint8_t> owner_scratch_;
 };
 
 }  // namespace clusterdns::zones

@@ -1,6 +1,8 @@
 #include "zones/cluster_snapshot.h"
 
 #include <algorithm>
+#include <atomic>
+#include <functional>
 #include <future>
 #include <thread>
 #include <set>
@@ -107,6 +109,25 @@ namespace {
 void group_state(const registry::ClusterState& state, const RecordOptions& options,
                  ClusterSnapshotBuilder::Grouping& grouping) {
   grouping.clear();
+  // Hashing every object is most of the grouping, and nothing encodes before it ends:
+  // the pods' fingerprints are taken on another core meanwhile (a small cluster is
+  // not worth the thread).
+  const bool with_pods = options.pods == PodRecords::kVerified;
+  std::vector<uint64_t> pod_fingerprints;
+  std::future<void> pods_hashed;
+  if (with_pods) {
+    pod_fingerprints.resize(state.pods.size());
+    const auto hash_pods = [&state, &pod_fingerprints] {
+      size_t i = 0;
+      for (const auto& pod : state.pods) pod_fingerprints[i++] = fingerprint(pod);
+    };
+    constexpr size_t kWorthThread = 4096;
+    if (state.pods.size() >= kWorthThread && std::thread::hardware_concurrency() > 1) {
+      pods_hashed = std::async(std::launch::async, hash_pods);
+    } else {
+      hash_pods();
+    }
+  }
   GroupIdentity identity;
   // Services and endpoints are both sorted by (namespace, name): walk them together.
   auto next_endpoints = state.endpoints.begin();
@@ -126,12 +147,14 @@ void group_state(const registry::ClusterState& state, const RecordOptions& optio
                        .pod = nullptr, .namespace_name = service.namespace_name},
                  fingerprint(service, endpoints));
   }
-  if (options.pods == PodRecords::kVerified) {
+  if (with_pods) {
+    if (pods_hashed.valid()) pods_hashed.get();
+    size_t i = 0;
     for (const auto& pod : state.pods) {
       grouping.add(identity(GroupKind::kPod, pod.namespace_name, pod.name),
                    Group{.kind = GroupKind::kPod, .service = nullptr, .endpoints = nullptr,
                          .pod = &pod, .namespace_name = pod.namespace_name},
-                   fingerprint(pod));
+                   pod_fingerprints[i++]);
     }
   }
   for (const std::string_view ns : existing_namespaces(state)) {
@@ -165,9 +188,9 @@ void derive(const std::vector<Group>& groups, const RecordOptions& options, Deri
 
 // Derived records → one chunk, in the order chunks want (duplicates, which two
 // groups may both derive, dropped).
-std::shared_ptr<const SnapshotChunk> encode(Derived derived, const RecordOptions& options) {
-  sort_records_for_encoding(derived.records);
-  return build_chunk(std::move(derived.records), derived.names, options);
+std::shared_ptr<const SnapshotChunk> encode(const Derived& derived, const RecordOptions& options) {
+  const std::vector<const Record*> order = encoding_order(derived.records);
+  return build_chunk(std::span<const Record* const>(order), derived.names, options);
 }
 
 void derive_apex(const RecordOptions& options, Derived& out) {
@@ -235,25 +258,74 @@ FixUps find_fix_ups(const SnapshotIndex& index) {
 }  // namespace
 
 // Buckets are independent and only read the state: at start-up, when most of them
-// need encoding, every core takes a share (a reload re-encodes a few, in place).
+// need encoding, every core takes buckets in turn (a reload re-encodes a few, in
+// place). The index takes the chunks in list order on the calling thread, which
+// indexes each as soon as it and those before it are done, and encodes buckets
+// itself while it waits: the index fills while the other cores still encode.
 void ClusterSnapshotBuilder::encode_buckets(
     const Grouping& grouping,
-    std::vector<std::pair<size_t, std::shared_ptr<const SnapshotChunk>>>& buckets) const {
-  const auto encode_share = [&](size_t first, size_t step) {
-    for (size_t i = first; i < buckets.size(); i += step) {
-      const std::vector<Group>& members = grouping.members[buckets[i].first];
-      if (members.empty()) continue;  // the bucket emptied: no chunk
-      Derived derived;
+    std::vector<std::pair<size_t, std::shared_ptr<const SnapshotChunk>>>& buckets,
+    const std::function<void(size_t)>& ready) const {
+  enum : uint8_t { kPending, kDone, kFailed };
+  std::vector<std::atomic<uint8_t>> state(buckets.size());
+  std::atomic<size_t> next{0};
+  // Per thread, reused for every bucket it takes.
+  const auto encode_one = [&](size_t i, Derived& derived) {
+    const std::vector<Group>& members = grouping.members[buckets[i].first];
+    if (!members.empty()) {  // else the bucket emptied: no chunk
+      derived.records.clear();
+      derived.names.clear();
       derive(members, options_, derived);
-      buckets[i].second = encode(std::move(derived), options_);
+      buckets[i].second = encode(derived, options_);
+    }
+    state[i].store(kDone, std::memory_order_release);
+    state[i].notify_one();
+  };
+  const auto help = [&] {
+    Derived derived;
+    for (size_t i; (i = next.fetch_add(1)) < buckets.size();) {
+      try {
+        encode_one(i, derived);
+      } catch (...) {
+        state[i].store(kFailed, std::memory_order_release);
+        state[i].notify_one();
+        throw;  // to the future, which get() rethrows below
+      }
     }
   };
   constexpr size_t kWorthThreads = 64;
   const size_t threads =
       buckets.size() < kWorthThreads ? 1 : std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
   std::vector<std::future<void>> helpers;
-  for (size_t t = 1; t < threads; ++t) helpers.push_back(std::async(std::launch::async, encode_share, t, threads));
-  encode_share(0, threads);
+  // Whatever leaves early, the helpers stop taking buckets and are waited for before
+  // what they use goes away.
+  struct StopHelpers {
+    std::atomic<size_t>& next;
+    std::vector<std::future<void>>& helpers;
+    size_t end;
+    ~StopHelpers() {
+      next.store(end);
+      for (auto& helper : helpers) {
+        if (helper.valid()) helper.wait();
+      }
+    }
+  } stop{next, helpers, buckets.size()};
+  for (size_t t = 1; t < threads; ++t) helpers.push_back(std::async(std::launch::async, help));
+  Derived derived;
+  for (size_t handed = 0; handed < buckets.size();) {
+    const uint8_t now = state[handed].load(std::memory_order_acquire);
+    if (now == kDone) {
+      ready(handed++);
+      continue;
+    }
+    if (now == kFailed) break;
+    if (const size_t i = next.fetch_add(1); i < buckets.size()) {
+      encode_one(i, derived);
+      continue;
+    }
+    state[handed].wait(kPending, std::memory_order_acquire);
+  }
+  next.store(buckets.size());
   for (auto& helper : helpers) helper.get();  // rethrows what a helper threw
 }
 
@@ -277,7 +349,7 @@ ClusterSnapshot ClusterSnapshotBuilder::build(const registry::ClusterState& stat
   Derived apex;
   derive_apex(parts.options, apex);
   add_served_zones(parts, apex.records);
-  auto apex_chunk = encode(std::move(apex), parts.options);
+  auto apex_chunk = encode(apex, parts.options);
 
   if (!grouping_) grouping_ = std::make_unique<Grouping>();
   Grouping& grouping = *grouping_;
@@ -292,19 +364,28 @@ ClusterSnapshot ClusterSnapshotBuilder::build(const registry::ClusterState& stat
     if (bucket.chunk && bucket.fingerprint == grouping.fingerprints[b]) continue;
     changed.emplace_back(b, nullptr);
   }
-  encode_buckets(grouping, changed);
-  result.buckets_encoded = changed.size();
-
-  if (first) {
-    size_t names = apex_chunk->names().size();
-    for (const auto& [b, chunk] : changed) names += chunk ? chunk->names().size() : 0;
-    index->reserve(names + names / 4);
-  }
-  // The replaced chunks stay alive (in buckets_) until the index has let go of them.
+  // The replaced chunks stay alive (in buckets_, apex_) until the index has let go of
+  // them; buckets_ changes only once every chunk is in, so a build that throws leaves
+  // the builder as it was.
   index->replace(kApexSlot, apex_chunk.get());
+  size_t names = apex_chunk->names().size();
+  // A first build reserves the index once, from the names of the first chunks: the
+  // rest are still being encoded when the index starts taking them.
+  const size_t sample = std::max<size_t>(1, changed.size() / 16);
+  encode_buckets(grouping, changed, [&](size_t i) {
+    const auto& [b, chunk] = changed[i];
+    if (first && i < sample) {
+      names += chunk ? chunk->names().size() : 0;
+      if (i + 1 == sample) {
+        const size_t expected = names * changed.size() / sample;
+        index->reserve(expected + expected / 4);
+      }
+    }
+    index->replace(slot_of_bucket(b), chunk.get());
+  });
+  result.buckets_encoded = changed.size();
   apex_ = std::move(apex_chunk);
   for (auto& [b, chunk] : changed) {
-    index->replace(slot_of_bucket(b), chunk.get());
     buckets_[b] = Bucket{.fingerprint = grouping.fingerprints[b], .chunk = std::move(chunk)};
   }
 
@@ -329,7 +410,7 @@ ClusterSnapshot ClusterSnapshotBuilder::build(const registry::ClusterState& stat
         derive(grouping.members[slot - 1], options_, together);
       }
     }
-    joint = encode(std::move(together), parts.options);
+    joint = encode(together, parts.options);
   }
   index->attach_unindexed(kJointSlot, joint.get());
   if (joint) {

@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -50,10 +51,12 @@ class ClusterSnapshotBuilder {
     std::shared_ptr<const SnapshotChunk> chunk;
   };
 
-  // Derives and encodes the listed buckets' chunks (second: null for an empty bucket).
+  // Derives and encodes the listed buckets' chunks (second: null for an empty bucket),
+  // calling ready(i) for each in list order, on this thread, once it is encoded.
   void encode_buckets(
       const Grouping& grouping,
-      std::vector<std::pair<size_t, std::shared_ptr<const SnapshotChunk>>>& buckets) const;
+      std::vector<std::pair<size_t, std::shared_ptr<const SnapshotChunk>>>& buckets,
+      const std::function<void(size_t)>& ready) const;
 
   RecordOptions options_;
   std::vector<Bucket> buckets_;

@@ -13,9 +13,15 @@ void publish_subset(const ServiceView& view, const registry::EndpointSubset& sub
                     const std::vector<registry::EndpointAddress>& addresses,
                     std::vector<PublishedEndpoint>& out) {
   for (const auto& address : addresses) {
-    const std::string host =
-        address.hostname.empty() ? dashed_ip_label(address.ip) : lower_case(address.hostname);
-    out.push_back(PublishedEndpoint{&address, &subset, host + "." + view.name});
+    std::string name;
+    name.reserve(address.hostname.size() + 40 + view.name.size());
+    if (address.hostname.empty()) {
+      name = dashed_ip_label(address.ip);
+    } else {
+      append_lower_case(name, address.hostname);
+    }
+    name.append(".").append(view.name);
+    out.push_back(PublishedEndpoint{&address, &subset, std::move(name)});
   }
 }
 

@@ -20,6 +20,8 @@ std::string reverse_name(const registry::IpAddress& address);
 
 // ASCII lower case: DNS names compare case-insensitively (RFC 4343), we store lower case.
 std::string lower_case(std::string_view text);
+// The same appended to `out`, which it returns.
+std::string& append_lower_case(std::string& out, std::string_view text);
 
 // Lower case plus a trailing dot: "Example.COM" → "example.com.".
 std::string absolute_name(std::string_view name);

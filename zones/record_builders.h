@@ -24,7 +24,7 @@ class RecordSink {
   const RecordOptions& options() const { return options_; }
   const std::string& zone() const { return zone_; }  // "cluster.local."
   void add(std::string owner, uint16_t type, RecordData data) {
-    out_.push_back(Record{std::move(owner), type, options_.ttl, std::move(data)});
+    out_.emplace_back(std::move(owner), type, options_.ttl, std::move(data));
   }
   // A for IPv4, AAAA for IPv6.
   void add_address(std::string owner, const registry::IpAddress& address);

@@ -154,16 +154,56 @@ void add_service_group(const registry::Service& service, const registry::Endpoin
   add_reverse_records(view, sink);
 }
 
-void sort_records_for_encoding(std::vector<Record>& records) {
-  std::sort(records.begin(), records.end(), [](const Record& a, const Record& b) {
+std::vector<const Record*> encoding_order(const std::vector<Record>& records) {
+  // Sorting positions beats swapping the records (a string and a variant each)
+  // through the sort. Each position carries the owner's first sixteen octets as two
+  // big-endian numbers: most owners differ there, so most comparisons are integer
+  // compares (the order is the same as comparing the texts).
+  struct Position {
+    uint64_t high = 0;
+    uint64_t low = 0;
+    const Record* record = nullptr;
+  };
+  const auto octets = [](const std::string& text, size_t from) {
+    uint64_t value = 0;
+    for (size_t k = from; k < from + 8; ++k) {
+      value = (value << 8) | (k < text.size() ? static_cast<uint8_t>(text[k]) : 0);
+    }
+    return value;
+  };
+  std::vector<Position> order(records.size());
+  for (size_t i = 0; i < records.size(); ++i) {
+    order[i] = {octets(records[i].owner, 0), octets(records[i].owner, 8), &records[i]};
+  }
+  const auto less = [](const Position& x, const Position& y) {
+    if (x.high != y.high) return x.high < y.high;
+    if (x.low != y.low) return x.low < y.low;
+    const Record& a = *x.record;
+    const Record& b = *y.record;
     if (const int owner = a.owner.compare(b.owner); owner != 0) return owner < 0;
     if (a.type != b.type) return a.type < b.type;
     return compare_data(a.data, b.data) < 0;
-  });
-  const auto same = [](const Record& a, const Record& b) {
-    return a.type == b.type && a.owner == b.owner && compare_data(a.data, b.data) == 0;
   };
-  records.erase(std::unique(records.begin(), records.end(), same), records.end());
+  if (!std::is_sorted(order.begin(), order.end(), less)) std::sort(order.begin(), order.end(), less);
+  std::vector<const Record*> sorted;
+  sorted.reserve(order.size());
+  for (const Position& position : order) {
+    const Record& record = *position.record;
+    if (!sorted.empty() && sorted.back()->type == record.type &&
+        sorted.back()->owner == record.owner && compare_data(sorted.back()->data, record.data) == 0) {
+      continue;  // a duplicate
+    }
+    sorted.push_back(&record);
+  }
+  return sorted;
+}
+
+void sort_records_for_encoding(std::vector<Record>& records) {
+  const std::vector<const Record*> order = encoding_order(records);
+  std::vector<Record> sorted;
+  sorted.reserve(order.size());
+  for (const Record* record : order) sorted.push_back(std::move(records[record - records.data()]));
+  records = std::move(sorted);
 }
 
 std::vector<Record> build_records(const registry::ClusterState& state,

@@ -38,5 +38,7 @@ void sort_records(std::vector<Record>& records);
 // order), then type, then RDATA as above, duplicates dropped. Within an RRset the
 // order is the same as sort_records gives, so answers are too.
 void sort_records_for_encoding(std::vector<Record>& records);
+// The same order as pointers into `records`, which stay where they are.
+std::vector<const Record*> encoding_order(const std::vector<Record>& records);
 
 }  // namespace clusterdns::zones

@@ -32,8 +32,9 @@ const char* protocol_label(registry::Protocol protocol) {
 std::string srv_owner(std::string_view port_name, registry::Protocol protocol,
                       const std::string& service) {
   // Appended piecewise: g++ 12 warns falsely (-Wrestrict) on "literal" + std::string&&.
-  std::string owner = "_";
-  owner.append(lower_case(port_name)).append(".").append(protocol_label(protocol));
+  std::string owner;
+  owner.reserve(port_name.size() + service.size() + 8);
+  append_lower_case(owner.append("_"), port_name).append(".").append(protocol_label(protocol));
   return owner.append(".").append(service);
 }
 
@@ -48,11 +49,15 @@ void add_srv_set(const ServiceView& view, std::string_view port_name, registry::
   }
 }
 
-// ClusterIP: one SRV per named port, `0 100 <port> <svc>.` (spec §2.3.2).
+// ClusterIP: one SRV per named port, `0 100 <port> <svc>.` (spec §2.3.2), at the
+// port's name and at the bare service name (as add_srv_set, for a set of one,
+// without the set: this runs for every port of every Service at start-up).
 void add_cluster_ip_srv(const ServiceView& view, RecordSink& sink) {
   for (const auto& port : view.service->ports) {
     if (port.name.empty()) continue;  // unnamed ports cannot be asked for by name
-    add_srv_set(view, port.name, port.protocol, {SrvData{0, 100, port.port, view.name}}, sink);
+    SrvData srv{0, 100, port.port, view.name};
+    sink.add(srv_owner(port.name, port.protocol, view.name), to_u16(RRType::kSRV), srv);
+    sink.add(view.name, to_u16(RRType::kSRV), std::move(srv));
   }
 }
 

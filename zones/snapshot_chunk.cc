@@ -1,10 +1,11 @@
 #include "zones/snapshot_chunk.h"
 
 #include <algorithm>
+#include <bit>
 #include <optional>
+#include <span>
+#include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 #include <utility>
 
 #include "dns/wire/types.h"
@@ -26,8 +27,8 @@ WireName wire_of(std::string_view text) {
   return {wire.begin(), wire.end()};
 }
 
-std::span<const uint8_t> octets(const WireName& name) {
-  return {reinterpret_cast<const uint8_t*>(name.data()), name.size()};
+std::string_view view_of(std::span<const uint8_t> wire) {
+  return {reinterpret_cast<const char*>(wire.data()), wire.size()};
 }
 
 bool is_at_or_below(std::string_view name, std::string_view apex) {
@@ -42,47 +43,105 @@ bool is_at_or_below(std::string_view name, std::string_view apex) {
 // Records of one owner and type, contiguous in the sorted record list.
 struct RRset {
   uint16_t type = 0;
-  const Record* first = nullptr;
+  uint32_t owner = 0;  // index into the owners
+  const Record* const* first = nullptr;
   size_t size = 0;
-  std::span<const Record> records() const { return {first, size}; }
+  std::span<const Record* const> records() const { return {first, size}; }
 };
 
+// An owner name: its wire octets in the workspace's name buffer, its RRsets by type.
 struct Owner {
-  WireName wire;
+  uint32_t wire_offset = 0;
+  uint8_t wire_length = 0;
   uint8_t zone = 0;
-  std::vector<RRset> rrsets;  // by type
+  uint32_t first_rrset = 0;
+  uint32_t rrset_count = 0;
 };
+
+// One answer of a name: its type and the RRsets of its answer section (a range of
+// the workspace's answer_sets).
+struct Answer {
+  uint16_t type = 0;
+  uint32_t first = 0;
+  uint32_t count = 0;
+};
+
+// What building a chunk needs besides its output, kept per thread between chunks so
+// that a start-up build of a thousand chunks allocates almost nothing per name.
+struct Workspace {
+  std::vector<uint8_t> wires;           // owner names, back to back
+  std::vector<Owner> owners;
+  std::vector<uint32_t> table;          // owner index + 1 by wire hash; 0: free
+  std::vector<std::pair<uint32_t, RRset>> pending;  // (owner, RRset) in record order
+  std::vector<RRset> rrsets;            // by owner, then as the records came
+  std::vector<std::pair<std::string_view, uint32_t>> texts;  // owner text → owner
+  std::vector<uint32_t> text_table;     // texts index + 1 by text hash; 0: free
+  std::vector<uint8_t> wire;            // a name being converted
+  std::vector<Answer> answers;
+  std::vector<const RRset*> answer_sets;
+  std::vector<const RRset*> chain;
+  std::vector<uint32_t> seen;
+  std::vector<uint32_t> targets;
+  AnswerEncoder encoder{std::span<const uint8_t>()};
+  // The chunk's contents, copied out at the end at their exact size.
+  std::vector<uint8_t> arena;
+  std::vector<ChunkName> names;
+  std::vector<AnswerBlock> blocks;
+  std::vector<RRsetCut> cuts;
+};
+
+uint64_t hash_octets(std::string_view octets) {
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  for (const char octet : octets) hash = (hash ^ static_cast<uint8_t>(octet)) * 0x100000001b3ULL;
+  return hash ^ (hash >> 29);
+}
 
 }  // namespace
 
 class ChunkBuilder {
  public:
-  ChunkBuilder(std::vector<Record> records, const RecordOptions& options)
+  // `records` grouped by owner text, then type (see build_chunk).
+  ChunkBuilder(std::span<const Record* const> records, const RecordOptions& options,
+               Workspace& work)
       : options_(options), apexes_(served_apexes(options)),
-        pod_zone_(wire_of("pod." + options.domain)), records_(std::move(records)) {
-    // Owners and types contiguous; within an RRset the caller's order stays. Callers
-    // that sorted already (sort_records_for_encoding) pay one pass.
-    const auto grouped = [](const Record& a, const Record& b) {
-      if (const int owner = a.owner.compare(b.owner); owner != 0) return owner < 0;
-      return a.type < b.type;
-    };
-    if (!std::is_sorted(records_.begin(), records_.end(), grouped)) {
-      std::stable_sort(records_.begin(), records_.end(), grouped);
-    }
-  }
+        pod_zone_(wire_of("pod." + options.domain)), records_(records), work_(work) {}
 
   std::shared_ptr<const SnapshotChunk> build(const std::vector<std::string>& empty_names) {
+    work_.wires.clear();
+    work_.owners.clear();
+    work_.pending.clear();
+    work_.rrsets.clear();
+    work_.texts.clear();
+    work_.arena.clear();
+    work_.names.clear();
+    work_.blocks.clear();
+    work_.cuts.clear();
+    const size_t most = records_.size() + empty_names.size();
+    work_.table.assign(std::bit_ceil(2 * most + 16), 0);
+    work_.text_table.assign(work_.table.size(), 0);
     group_owners(empty_names);
-    for (const Owner& owner : owners_) add_name(owner);
-    chunk_->record_count_ = records_.size();
-    chunk_->arena_.shrink_to_fit();
-    chunk_->names_.shrink_to_fit();
-    chunk_->blocks_.shrink_to_fit();
-    chunk_->cuts_.shrink_to_fit();
-    return std::move(chunk_);
+    for (uint32_t i = 0; i < work_.owners.size(); ++i) add_name(i);
+    auto chunk = std::make_shared<SnapshotChunk>();
+    chunk->record_count_ = records_.size();
+    chunk->arena_.assign(work_.arena.begin(), work_.arena.end());
+    chunk->names_.assign(work_.names.begin(), work_.names.end());
+    chunk->blocks_.assign(work_.blocks.begin(), work_.blocks.end());
+    chunk->cuts_.assign(work_.cuts.begin(), work_.cuts.end());
+    chunk->external_cnames_ = std::move(external_cnames_);
+    return chunk;
   }
 
  private:
+  std::span<const uint8_t> wire_of_owner(const Owner& owner) const {
+    return {work_.wires.data() + owner.wire_offset, owner.wire_length};
+  }
+  std::span<const uint8_t> wire_of_owner(uint32_t owner) const {
+    return wire_of_owner(work_.owners[owner]);
+  }
+  std::span<const RRset> rrsets_of(const Owner& owner) const {
+    return {work_.rrsets.data() + owner.first_rrset, owner.rrset_count};
+  }
+
   std::optional<uint8_t> zone_index(std::string_view name) const {
     // The served zones do not nest, so the first apex that matches is the zone.
     for (size_t i = 0; i < apexes_.size(); ++i) {
@@ -91,144 +150,224 @@ class ChunkBuilder {
     return std::nullopt;
   }
 
-  Owner* owner_for(WireName name) {
+  // The table position of `wire`'s owner, or of the free entry where it would go.
+  size_t position_of(std::span<const uint8_t> wire) const {
+    const size_t mask = work_.table.size() - 1;
+    for (size_t at = hash_octets(view_of(wire)) & mask;; at = (at + 1) & mask) {
+      const uint32_t entry = work_.table[at];
+      if (entry == 0) return at;
+      const auto known = wire_of_owner(entry - 1);
+      if (std::equal(known.begin(), known.end(), wire.begin(), wire.end())) return at;
+    }
+  }
+
+  std::optional<uint32_t> find_owner(std::span<const uint8_t> wire) const {
+    const uint32_t entry = work_.table[position_of(wire)];
+    if (entry == 0) return std::nullopt;
+    return entry - 1;
+  }
+
+  // The owner of `wire` (new or known), if the name is served.
+  std::optional<uint32_t> owner_for(std::span<const uint8_t> wire) {
+    const std::string_view name = view_of(wire);
     const auto zone = zone_index(name);
-    if (!zone) return nullptr;
-    if (options_.pods == PodRecords::kDisabled && is_at_or_below(name, pod_zone_)) return nullptr;
-    if (const auto found = index_.find(name); found != index_.end()) return &owners_[found->second];
-    // owners_ never reallocates (group_owners reserves room for every owner), so the
-    // index's views into the names stay valid.
-    owners_.push_back(Owner{.wire = std::move(name), .zone = *zone, .rrsets = {}});
-    index_.emplace(owners_.back().wire, owners_.size() - 1);
-    return &owners_.back();
+    if (!zone) return std::nullopt;
+    if (options_.pods == PodRecords::kDisabled && is_at_or_below(name, pod_zone_)) {
+      return std::nullopt;
+    }
+    const size_t position = position_of(wire);
+    if (work_.table[position] != 0) return work_.table[position] - 1;
+    const auto index = static_cast<uint32_t>(work_.owners.size());
+    work_.owners.push_back(Owner{.wire_offset = static_cast<uint32_t>(work_.wires.size()),
+                                 .wire_length = static_cast<uint8_t>(wire.size()),
+                                 .zone = *zone});
+    work_.wires.insert(work_.wires.end(), wire.begin(), wire.end());
+    work_.table[position] = index + 1;
+    return index;
   }
 
   // Records come grouped by owner, then type: one pass cuts them into RRsets.
   void group_owners(const std::vector<std::string>& empty_names) {
-    owners_.reserve(records_.size() + empty_names.size());
     for (size_t i = 0; i < records_.size();) {
       size_t end = i + 1;
-      while (end < records_.size() && records_[end].owner == records_[i].owner) ++end;
-      if (Owner* owner = owner_for(wire_of(records_[i].owner))) {
-        text_index_.emplace(records_[i].owner, static_cast<size_t>(owner - owners_.data()));
+      while (end < records_.size() && records_[end]->owner == records_[i]->owner) ++end;
+      name_to_wire(records_[i]->owner, work_.wire);
+      if (const auto owner = owner_for(work_.wire)) {
+        add_text(records_[i]->owner, *owner);
         for (size_t at = i; at < end;) {
           size_t type_end = at + 1;
-          while (type_end < end && records_[type_end].type == records_[at].type) ++type_end;
-          owner->rrsets.push_back({records_[at].type, &records_[at], type_end - at});
+          while (type_end < end && records_[type_end]->type == records_[at]->type) ++type_end;
+          work_.pending.emplace_back(
+              *owner, RRset{records_[at]->type, *owner, &records_[at], type_end - at});
           at = type_end;
         }
       }
       i = end;
     }
-    for (const std::string& name : empty_names) owner_for(wire_of(name));
+    for (const std::string& name : empty_names) {
+      name_to_wire(name, work_.wire);
+      owner_for(work_.wire);
+    }
+    // An owner's RRsets together, in the order they came (two spellings of one name
+    // are the only way they are not already).
+    const auto by_owner = [](const auto& a, const auto& b) { return a.first < b.first; };
+    if (!std::is_sorted(work_.pending.begin(), work_.pending.end(), by_owner)) {
+      std::stable_sort(work_.pending.begin(), work_.pending.end(), by_owner);
+    }
+    for (const auto& [owner, rrset] : work_.pending) {
+      Owner& holder = work_.owners[owner];
+      if (holder.rrset_count == 0) holder.first_rrset = static_cast<uint32_t>(work_.rrsets.size());
+      ++holder.rrset_count;
+      work_.rrsets.push_back(rrset);
+    }
   }
 
-  const Owner* find_owner(const WireName& name) const {
-    const auto found = index_.find(name);
-    return found == index_.end() ? nullptr : &owners_[found->second];
-  }
-
-  static const RRset* rrset_of(const Owner& owner, uint16_t type) {
-    for (const RRset& rrset : owner.rrsets) {
+  const RRset* rrset_of(const Owner& owner, uint16_t type) const {
+    for (const RRset& rrset : rrsets_of(owner)) {
       if (rrset.type == type) return &rrset;
     }
     return nullptr;
   }
 
   uint32_t append_arena(std::span<const uint8_t> bytes) {
-    auto& arena = chunk_->arena_;
+    auto& arena = work_.arena;
     const auto offset = static_cast<uint32_t>(arena.size());
     arena.insert(arena.end(), bytes.begin(), bytes.end());
     return offset;
   }
 
-  void add_name(const Owner& owner) {
+  void add_name(uint32_t index) {
+    const Owner& owner = work_.owners[index];
     ChunkName name;
-    name.name_offset = append_arena(octets(owner.wire));
-    name.name_length = static_cast<uint8_t>(owner.wire.size());
+    name.name_offset = append_arena(wire_of_owner(owner));
+    name.name_length = owner.wire_length;
     name.zone = owner.zone;
-    name.first_block = static_cast<uint32_t>(chunk_->blocks_.size());
-    for (const auto& [type, answer] : answers_for(owner)) add_block(owner.wire, type, answer);
-    name.block_count = static_cast<uint16_t>(chunk_->blocks_.size() - name.first_block);
-    chunk_->names_.push_back(name);
+    name.first_block = static_cast<uint32_t>(work_.blocks.size());
+    answers_for(index);
+    for (const Answer& answer : work_.answers) {
+      add_block(wire_of_owner(owner), answer.type,
+                {work_.answer_sets.data() + answer.first, answer.count});
+    }
+    name.block_count = static_cast<uint16_t>(work_.blocks.size() - name.first_block);
+    work_.names.push_back(name);
   }
 
-  // Per type, the RRsets of the answer section. A CNAME owner answers its CNAME for
-  // every type, followed by the chain's target data where the target is ours
-  // (RFC 1034 §4.3.2 step 3a), so the chain is resolved here, once. A target in a served
-  // zone but not in this chunk is reported to the snapshot (ExternalCname).
-  std::vector<std::pair<uint16_t, std::vector<const RRset*>>> answers_for(const Owner& owner) {
-    std::vector<std::pair<uint16_t, std::vector<const RRset*>>> answers;
+  void add_answer(uint16_t type, std::span<const RRset* const> sets, const RRset* last) {
+    const auto first = static_cast<uint32_t>(work_.answer_sets.size());
+    work_.answer_sets.insert(work_.answer_sets.end(), sets.begin(), sets.end());
+    if (last != nullptr) work_.answer_sets.push_back(last);
+    work_.answers.push_back(
+        {type, first, static_cast<uint32_t>(work_.answer_sets.size()) - first});
+  }
+
+  // Per type, the RRsets of the answer section (into work_.answers). A CNAME owner
+  // answers its CNAME for every type, followed by the chain's target data where the
+  // target is ours (RFC 1034 §4.3.2 step 3a), so the chain is resolved here, once. A
+  // target in a served zone but not in this chunk is reported to the snapshot
+  // (ExternalCname).
+  void answers_for(uint32_t index) {
+    const Owner& owner = work_.owners[index];
+    work_.answers.clear();
+    work_.answer_sets.clear();
     const RRset* cname = rrset_of(owner, kTypeCname);
     if (cname == nullptr) {
-      for (const RRset& rrset : owner.rrsets) answers.push_back({rrset.type, {&rrset}});
-      return answers;
+      for (const RRset& rrset : rrsets_of(owner)) add_answer(rrset.type, {}, &rrset);
+      return;
     }
-    std::vector<const RRset*> chain = {cname};
-    std::unordered_set<WireName> seen;
+    auto& chain = work_.chain;
+    chain.assign({cname});
+    work_.seen.clear();
     for (int step = 0; step < kMaxCnameChain; ++step) {
-      const auto* target = std::get_if<std::string>(&chain.back()->first->data);
+      const auto* target = std::get_if<std::string>(&(*chain.back()->first)->data);
       if (target == nullptr) break;
-      WireName next = wire_of(*target);
-      const Owner* found = find_owner(next);
-      if (found == nullptr) {
-        if (zone_index(next)) chunk_->external_cnames_.push_back({owner.wire, std::move(next)});
+      name_to_wire(*target, work_.wire);
+      const auto found = find_owner(work_.wire);
+      if (!found) {
+        if (zone_index(view_of(work_.wire))) {
+          external_cnames_.push_back(
+              {std::string(view_of(wire_of_owner(owner))), std::string(view_of(work_.wire))});
+        }
         break;
       }
-      if (!seen.insert(next).second) break;
-      if (const RRset* next_cname = rrset_of(*found, kTypeCname)) {
+      if (std::find(work_.seen.begin(), work_.seen.end(), *found) != work_.seen.end()) break;
+      work_.seen.push_back(*found);
+      const Owner& next = work_.owners[*found];
+      if (const RRset* next_cname = rrset_of(next, kTypeCname)) {
         chain.push_back(next_cname);
         continue;
       }
-      for (const RRset& rrset : found->rrsets) {
-        auto answer = chain;
-        answer.push_back(&rrset);
-        answers.push_back({rrset.type, std::move(answer)});
-      }
+      for (const RRset& rrset : rrsets_of(next)) add_answer(rrset.type, chain, &rrset);
       break;
     }
-    answers.push_back({kTypeCname, chain});  // CNAME queries: the chain itself
-    std::sort(answers.begin(), answers.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
-    return answers;
+    add_answer(kTypeCname, chain, nullptr);  // CNAME queries: the chain itself
+    std::sort(work_.answers.begin(), work_.answers.end(),
+              [](const Answer& a, const Answer& b) { return a.type < b.type; });
+  }
+
+  // The text_table position of `text`, or of the free entry where it would go.
+  size_t text_position(std::string_view text) const {
+    const size_t mask = work_.text_table.size() - 1;
+    for (size_t at = hash_octets(text) & mask;; at = (at + 1) & mask) {
+      const uint32_t entry = work_.text_table[at];
+      if (entry == 0 || work_.texts[entry - 1].first == text) return at;
+    }
+  }
+
+  // Each owner text comes once (records are grouped by it).
+  void add_text(std::string_view text, uint32_t owner) {
+    work_.texts.emplace_back(text, owner);
+    work_.text_table[text_position(text)] = static_cast<uint32_t>(work_.texts.size());
+  }
+
+  // Our own names come lower-case, as owners do: look the text up first and convert
+  // only names written otherwise.
+  std::optional<uint32_t> owner_of_text(const std::string& text) {
+    if (const uint32_t entry = work_.text_table[text_position(text)]; entry != 0) {
+      return work_.texts[entry - 1].second;
+    }
+    name_to_wire(text, work_.wire);
+    return find_owner(work_.wire);
   }
 
   // Targets of SRV and NS records whose addresses we hold go to the additional
   // section (RFC 2782, RFC 1035 §3.3.11), each once, in order of first mention.
-  std::vector<const Owner*> additional_targets(const std::vector<const RRset*>& answer) const {
-    std::vector<const Owner*> targets;
+  void additional_targets(std::span<const RRset* const> answer) {
+    auto& targets = work_.targets;
+    targets.clear();
     for (const RRset* rrset : answer) {
-      for (const Record& record : rrset->records()) {
+      for (const Record* record : rrset->records()) {
         const std::string* target = nullptr;
-        if (record.type == kTypeSrv) {
-          target = &std::get<SrvData>(record.data).target;
-        } else if (record.type == kTypeNs) {
-          target = &std::get<std::string>(record.data);
+        if (record->type == kTypeSrv) {
+          target = &std::get<SrvData>(record->data).target;
+        } else if (record->type == kTypeNs) {
+          target = &std::get<std::string>(record->data);
         } else {
           continue;
         }
-        // Our own names come lower-case, as owners do: look the text up first and
-        // convert only names written otherwise.
-        const auto by_text = text_index_.find(*target);
-        const Owner* owner = by_text != text_index_.end() ? &owners_[by_text->second]
-                                                          : find_owner(wire_of(*target));
-        if (owner != nullptr && std::find(targets.begin(), targets.end(), owner) == targets.end()) {
-          targets.push_back(owner);
+        const auto owner = owner_of_text(*target);
+        if (owner && std::find(targets.begin(), targets.end(), *owner) == targets.end()) {
+          targets.push_back(*owner);
         }
       }
     }
-    return targets;
   }
 
-  void add_block(const WireName& name, uint16_t type, const std::vector<const RRset*>& answer) {
-    auto& cuts = chunk_->cuts_;
-    AnswerEncoder encoder(octets(name));
+  void add_records(AnswerEncoder& encoder, const RRset& rrset) const {
+    const auto owner = wire_of_owner(rrset.owner);
+    for (const Record* record : rrset.records()) encoder.add(*record, owner);
+  }
+
+  void add_block(std::span<const uint8_t> name, uint16_t type,
+                 std::span<const RRset* const> answer) {
+    auto& cuts = work_.cuts;
+    AnswerEncoder& encoder = work_.encoder;
+    encoder.reset(name);
     AnswerBlock block;
     block.type = type;
     block.first_cut = static_cast<uint32_t>(cuts.size());
     uint32_t count = 0;
     for (const RRset* rrset : answer) {
-      for (const Record& record : rrset->records()) encoder.add(record);
+      add_records(encoder, *rrset);
       count += static_cast<uint32_t>(rrset->size);
       cuts.push_back({static_cast<uint32_t>(encoder.size()), count});
     }
@@ -236,11 +375,13 @@ class ChunkBuilder {
     block.answer_length = static_cast<uint32_t>(encoder.size());
 
     count = 0;
-    for (const Owner* owner : additional_targets(answer)) {
+    additional_targets(answer);
+    for (const uint32_t target : work_.targets) {
+      const Owner& owner = work_.owners[target];
       for (uint16_t address_type : {kTypeA, kTypeAaaa}) {
-        const RRset* rrset = rrset_of(*owner, address_type);
+        const RRset* rrset = rrset_of(owner, address_type);
         if (rrset == nullptr) continue;
-        for (const Record& record : rrset->records()) encoder.add(record);
+        add_records(encoder, *rrset);
         count += static_cast<uint32_t>(rrset->size);
         cuts.push_back({static_cast<uint32_t>(encoder.size()) - block.answer_length, count});
         ++block.additional_rrsets;
@@ -248,18 +389,15 @@ class ChunkBuilder {
     }
     block.additional_length = static_cast<uint32_t>(encoder.size()) - block.answer_length;
     block.offset = append_arena(encoder.bytes());
-    chunk_->blocks_.push_back(block);
+    work_.blocks.push_back(block);
   }
 
-  RecordOptions options_;
+  const RecordOptions& options_;
   std::vector<std::string> apexes_;
   WireName pod_zone_;
-  std::vector<Record> records_;
-  std::vector<Owner> owners_;
-  std::unordered_map<std::string_view, size_t> index_;  // keys point into owners_[i].wire
-  // The same by the records' owner text (keys point into records_).
-  std::unordered_map<std::string_view, size_t> text_index_;
-  std::shared_ptr<SnapshotChunk> chunk_ = std::make_shared<SnapshotChunk>();
+  std::span<const Record* const> records_;
+  Workspace& work_;
+  std::vector<ExternalCname> external_cnames_;
 };
 
 size_t SnapshotChunk::memory_bytes() const {
@@ -275,7 +413,30 @@ std::vector<std::string> served_apexes(const RecordOptions& options) {
 std::shared_ptr<const SnapshotChunk> build_chunk(std::vector<Record> records,
                                                  const std::vector<std::string>& empty_names,
                                                  const RecordOptions& options) {
-  return ChunkBuilder(std::move(records), options).build(empty_names);
+  // Owners and types contiguous; within an RRset the caller's order stays.
+  std::vector<const Record*> grouped(records.size());
+  for (size_t i = 0; i < records.size(); ++i) grouped[i] = &records[i];
+  const auto by_owner_and_type = [](const Record* a, const Record* b) {
+    if (const int owner = a->owner.compare(b->owner); owner != 0) return owner < 0;
+    return a->type < b->type;
+  };
+  if (!std::is_sorted(grouped.begin(), grouped.end(), by_owner_and_type)) {
+    std::stable_sort(grouped.begin(), grouped.end(), by_owner_and_type);
+  }
+  return build_chunk(std::span<const Record* const>(grouped), empty_names, options);
+}
+
+std::shared_ptr<const SnapshotChunk> build_chunk(std::span<const Record* const> records,
+                                                 const std::vector<std::string>& empty_names,
+                                                 const RecordOptions& options) {
+  // One workspace per thread: the start-up build encodes chunks on every core.
+  thread_local Workspace work;
+  auto chunk = ChunkBuilder(records, options, work).build(empty_names);
+  // A bucket's worth stays for the next chunk; what one big chunk (every record of a
+  // one-chunk build) needed goes back now, not when the thread ends.
+  constexpr size_t kKeptArena = size_t{1} << 20;
+  if (work.arena.capacity() > kKeptArena) work = Workspace{};
+  return chunk;
 }
 
 }  // namespace clusterdns::zones

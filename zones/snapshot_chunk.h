@@ -109,5 +109,10 @@ std::vector<std::string> served_apexes(const RecordOptions& options);
 std::shared_ptr<const SnapshotChunk> build_chunk(std::vector<Record> records,
                                                  const std::vector<std::string>& empty_names,
                                                  const RecordOptions& options);
+// The same from records already grouped by owner text, then type (as
+// encoding_order() in records.h leaves them), which must outlive the call.
+std::shared_ptr<const SnapshotChunk> build_chunk(std::span<const Record* const> records,
+                                                 const std::vector<std::string>& empty_names,
+                                                 const RecordOptions& options);
 
 }  // namespace clusterdns::zones

@@ -111,8 +111,10 @@ void SnapshotIndex::reserve(size_t names) {
   if (wanted > table_.size()) rehash(wanted);
 }
 
-void SnapshotIndex::grow_if_needed() {
-  if (4 * (size_ + 1) > 3 * table_.size()) rehash(table_.size() * 2);
+bool SnapshotIndex::grow_if_needed() {
+  if (4 * (size_ + 1) <= 3 * table_.size()) return false;
+  rehash(table_.size() * 2);
+  return true;
 }
 
 void SnapshotIndex::erase_at(size_t position) {
@@ -144,8 +146,7 @@ void SnapshotIndex::add_child_to_parent(std::span<const uint8_t> name, uint8_t z
     ++table_[position].children;
     return;
   }
-  grow_if_needed();
-  position = slot_of(parent, hash);
+  if (grow_if_needed()) position = slot_of(parent, hash);
   // `parent` may point into arena_ itself: copy it out before the arena grows.
   std::array<uint8_t, 256> copy;
   std::copy(parent.begin(), parent.end(), copy.begin());
@@ -188,8 +189,7 @@ void SnapshotIndex::add_name(uint16_t slot, uint32_t name_index) {
   const uint64_t hash = hash_name(wire);
   size_t position = slot_of(wire, hash);
   if (table_[position].length == 0) {
-    grow_if_needed();
-    position = slot_of(wire, hash);
+    if (grow_if_needed()) position = slot_of(wire, hash);
     table_[position] = IndexEntry{.hash = static_cast<uint32_t>(hash), .name = name_index,
                                   .children = 0, .chunk = slot, .length = name.name_length,
                                   .zone = name.zone};
@@ -248,6 +248,27 @@ void SnapshotIndex::remove_name(uint16_t slot, uint32_t name_index) {
 void SnapshotIndex::replace(uint16_t slot, const SnapshotChunk* chunk) {
   const SnapshotChunk* old = chunks_[slot];
   if (old == chunk) return;
+  if (old == nullptr) {
+    // An empty slot (every slot of a first build): no entry points at it, so the
+    // names go straight in, without the scratch slot and the second pass.
+    chunks_[slot] = chunk;
+    // A name's entry and its parent's are anywhere in a table of megabytes: ask for
+    // them a few names ahead, so that the cache misses overlap instead of queueing.
+    const auto names = chunk->names();
+    constexpr size_t kAhead = 8;
+    const auto prefetch = [&](size_t i) {
+      const auto wire = chunk->name_bytes(names[i]);
+      __builtin_prefetch(&table_[hash_name(wire) & mask_]);
+      if (wire.size() > 1) __builtin_prefetch(&table_[hash_name(parent_of(wire)) & mask_]);
+    };
+    for (size_t i = 0; i < std::min(kAhead, names.size()); ++i) prefetch(i);
+    for (uint32_t i = 0; i < names.size(); ++i) {
+      if (i + kAhead < names.size()) prefetch(i + kAhead);
+      add_name(slot, i);
+    }
+    if (arena_garbage_ > 65536 && 2 * arena_garbage_ > arena_.size()) compact_arena();
+    return;
+  }
   // The new chunk sits in a scratch slot while the old one is still readable, so every
   // entry's name can be read throughout; then its entries move to `slot`.
   const auto scratch = static_cast<uint16_t>(chunks_.size());

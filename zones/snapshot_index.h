@@ -100,7 +100,8 @@ class SnapshotIndex {
   void remove_child_from_parent(std::span<const uint8_t> name, uint8_t zone);
   void turn_into_empty_non_terminal(size_t position);
   void erase_at(size_t position);
-  void grow_if_needed();
+  // True when it grew (positions found before are stale then).
+  bool grow_if_needed();
   void rehash(size_t capacity);
   void compact_arena();
 

@@ -15,10 +15,17 @@ TEST(Names, DashedLabelsReplaceDotsAndColons) {
   EXPECT_EQ(dashed_ip_label(ip("fd00::1")), "fd00--1");
   EXPECT_EQ(dashed_ip_label(ip("FD00:0:0:0:0:0:0:1")), "fd00--1");
   EXPECT_EQ(dashed_ip_label(ip("2001:db8:1:2:3:4:5:6")), "2001-db8-1-2-3-4-5-6");
+  // IPv4 text is written without inet_ntop: every octet width, zeros, the extremes.
+  EXPECT_EQ(dashed_ip_label(ip("0.0.0.0")), "0-0-0-0");
+  EXPECT_EQ(dashed_ip_label(ip("255.255.255.255")), "255-255-255-255");
+  EXPECT_EQ(dashed_ip_label(ip("100.10.1.0")), "100-10-1-0");
+  EXPECT_EQ(dashed_ip_label(ip("1.200.30.109")), "1-200-30-109");
 }
 
 TEST(Names, ReverseNamesAreOctetsOrNibblesBackwards) {
   EXPECT_EQ(reverse_name(ip("10.96.0.1")), "1.0.96.10.in-addr.arpa.");
+  EXPECT_EQ(reverse_name(ip("0.0.0.0")), "0.0.0.0.in-addr.arpa.");
+  EXPECT_EQ(reverse_name(ip("255.100.10.9")), "9.10.100.255.in-addr.arpa.");
   EXPECT_EQ(reverse_name(ip("2001:db8::567:89ab")),
             "b.a.9.8.7.6.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.");
 }
