@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cstring>
 #include <string_view>
 #include <utility>
@@ -37,7 +36,7 @@ std::span<const uint8_t> parent_of(std::span<const uint8_t> wire) {
 }  // namespace
 
 SnapshotIndex::SnapshotIndex(const std::vector<std::string>& apexes, size_t slots)
-    : chunks_(slots, nullptr), table_(16), mask_(15) {
+    : chunks_(slots, nullptr), table_(16) {
   for (const std::string& apex : apexes) apex_lengths_.push_back(static_cast<uint8_t>(apex.size()));
 }
 
@@ -68,28 +67,28 @@ std::span<const uint8_t> SnapshotIndex::entry_name(const IndexEntry& entry) cons
 
 const IndexEntry* SnapshotIndex::find(std::span<const uint8_t> qname, uint64_t hash) const {
   if (table_.empty()) return nullptr;
-  uint64_t slot = hash & mask_;
+  size_t slot = home(static_cast<uint32_t>(hash));
   // Bounded: the table is at most 3/4 full, so an empty slot is always reached.
   for (const IndexEntry* entry = &table_[slot]; entry->length != 0; entry = &table_[slot]) {
     if (entry->hash == static_cast<uint32_t>(hash) && entry->length == qname.size() &&
         same_name(entry_name(*entry).data(), qname.data(), qname.size())) {
       return entry;
     }
-    slot = (slot + 1) & mask_;
+    slot = next(slot);
   }
   return nullptr;
 }
 
 // The position of the name's entry, or of the empty slot where it would go.
 size_t SnapshotIndex::slot_of(std::span<const uint8_t> name, uint64_t hash) const {
-  size_t slot = hash & mask_;
+  size_t slot = home(static_cast<uint32_t>(hash));
   while (table_[slot].length != 0) {
     const IndexEntry& entry = table_[slot];
     if (entry.hash == static_cast<uint32_t>(hash) && entry.length == name.size() &&
         same_name(entry_name(entry).data(), name.data(), name.size())) {
       return slot;
     }
-    slot = (slot + 1) & mask_;
+    slot = next(slot);
   }
   return slot;
 }
@@ -97,23 +96,23 @@ size_t SnapshotIndex::slot_of(std::span<const uint8_t> name, uint64_t hash) cons
 void SnapshotIndex::rehash(size_t capacity) {
   std::vector<IndexEntry> old = std::move(table_);
   table_.assign(capacity, IndexEntry{});
-  mask_ = capacity - 1;
   for (const IndexEntry& entry : old) {
     if (entry.length == 0) continue;
-    size_t slot = entry.hash & mask_;
-    while (table_[slot].length != 0) slot = (slot + 1) & mask_;
+    size_t slot = home(entry.hash);
+    while (table_[slot].length != 0) slot = next(slot);
     table_[slot] = entry;
   }
 }
 
 void SnapshotIndex::reserve(size_t names) {
-  const size_t wanted = std::bit_ceil(std::max<size_t>(16, names + names / 3 + 1));
+  const size_t wanted = std::max<size_t>(16, names + names / 3 + 1);
   if (wanted > table_.size()) rehash(wanted);
 }
 
 bool SnapshotIndex::grow_if_needed() {
   if (4 * (size_ + 1) <= 3 * table_.size()) return false;
-  rehash(table_.size() * 2);
+  // By half, not double: a power-of-two table at 50k objects was more than half empty.
+  rehash(table_.size() + table_.size() / 2);
   return true;
 }
 
@@ -122,11 +121,10 @@ void SnapshotIndex::erase_at(size_t position) {
   // their home slot lies after it, so every entry stays reachable from its home.
   --size_;
   size_t hole = position;
-  for (size_t next = (hole + 1) & mask_; table_[next].length != 0; next = (next + 1) & mask_) {
-    const size_t home = table_[next].hash & mask_;
-    if (((next - home) & mask_) >= ((next - hole) & mask_)) {
-      table_[hole] = table_[next];
-      hole = next;
+  for (size_t at = next(hole); table_[at].length != 0; at = next(at)) {
+    if (distance(home(table_[at].hash), at) >= distance(hole, at)) {
+      table_[hole] = table_[at];
+      hole = at;
     }
   }
   table_[hole] = IndexEntry{};
@@ -258,8 +256,10 @@ void SnapshotIndex::replace(uint16_t slot, const SnapshotChunk* chunk) {
     constexpr size_t kAhead = 8;
     const auto prefetch = [&](size_t i) {
       const auto wire = chunk->name_bytes(names[i]);
-      __builtin_prefetch(&table_[hash_name(wire) & mask_]);
-      if (wire.size() > 1) __builtin_prefetch(&table_[hash_name(parent_of(wire)) & mask_]);
+      __builtin_prefetch(&table_[home(static_cast<uint32_t>(hash_name(wire)))]);
+      if (wire.size() > 1) {
+        __builtin_prefetch(&table_[home(static_cast<uint32_t>(hash_name(parent_of(wire))))]);
+      }
     };
     for (size_t i = 0; i < std::min(kAhead, names.size()); ++i) prefetch(i);
     for (uint32_t i = 0; i < names.size(); ++i) {

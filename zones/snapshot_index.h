@@ -9,9 +9,10 @@
 // every name. Each entry counts the entries directly below it; an empty non-terminal
 // goes when its count drops to zero.
 //
-// Open addressing with linear probing over 16-octet entries, load at most 3/4;
-// deletion shifts entries back, so there are no tombstones. Built and changed off the
-// serving threads; a published snapshot holds its own copy, which find() only reads.
+// Open addressing with linear probing over 16-octet entries, load at most 3/4, any
+// table size (it grows by half); deletion shifts entries back, so there are no
+// tombstones. Built and changed off the serving threads; a published snapshot holds
+// its own copy, which find() only reads.
 
 #include <cstddef>
 #include <cstdint>
@@ -91,6 +92,16 @@ class SnapshotIndex {
   };
 
   std::span<const uint8_t> entry_name(const IndexEntry& entry) const;
+  // Where an entry of this hash starts probing: the hash scaled to the table (any size,
+  // not only powers of two), and the probe's next position.
+  size_t home(uint32_t hash) const {
+    return static_cast<size_t>((static_cast<uint64_t>(hash) * table_.size()) >> 32);
+  }
+  size_t next(size_t slot) const { return slot + 1 == table_.size() ? 0 : slot + 1; }
+  // Steps from `from` forward to `to`, wrapping.
+  size_t distance(size_t from, size_t to) const {
+    return to >= from ? to - from : to + table_.size() - from;
+  }
   size_t slot_of(std::span<const uint8_t> name, uint64_t hash) const;
   bool has_records(uint16_t slot, uint32_t name) const;
   void add_name(uint16_t slot, uint32_t name);
@@ -107,7 +118,6 @@ class SnapshotIndex {
 
   std::vector<const SnapshotChunk*> chunks_;
   std::vector<IndexEntry> table_;
-  uint64_t mask_ = 0;
   size_t size_ = 0;
   std::vector<uint8_t> apex_lengths_;
   std::vector<uint8_t> arena_;  // names of empty non-terminals
