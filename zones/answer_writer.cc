@@ -82,7 +82,7 @@ void AnswerWriter::add_block(const SnapshotChunk& chunk, const AnswerBlock& bloc
     return;
   }
   put(chunk.bytes(block.offset, block.answer_length));
-  ancount_ += answer_cuts.empty() ? 0 : answer_cuts.back().count;
+  ancount_ += block.answer_count;
   // Additional RRsets are a courtesy: keep those that fit, drop the rest silently.
   if (const RRsetCut* cut = last_fitting(additional_cuts, room())) {
     put(chunk.bytes(block.offset + block.answer_length, cut->end));

@@ -373,6 +373,11 @@ class ChunkBuilder {
     }
     block.answer_rrsets = static_cast<uint16_t>(answer.size());
     block.answer_length = static_cast<uint32_t>(encoder.size());
+    // An answer of one RRset (nearly all) is cut only at its end: its cut is implied.
+    // Saturating is safe: an answer of 65,535 records is far longer than any message,
+    // so the writer never sends it and never reads its count.
+    block.answer_count = static_cast<uint16_t>(std::min<uint32_t>(count, 0xffff));
+    if (answer.size() == 1) cuts.pop_back();
 
     count = 0;
     additional_targets(answer);

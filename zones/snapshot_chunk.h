@@ -30,12 +30,14 @@ struct RRsetCut {
 
 // One precomputed response body for (name, type). In the chunk's arena: answer octets,
 // then additional ones (positive answers from our zones carry no authority section).
-// Cuts: `answer_rrsets` entries for the answer section, then `additional_rrsets`
-// entries for the additional section, from `first_cut`.
+// Cuts, from `first_cut`: one per answer RRset when there are several (a CNAME chain;
+// one RRset is cut only at its end: answer_length, answer_count), then one per
+// additional RRset.
 struct AnswerBlock {
   uint16_t type = 0;
   uint16_t answer_rrsets = 0;
   uint16_t additional_rrsets = 0;
+  uint16_t answer_count = 0;  // records in the answer section
   uint32_t offset = 0;
   uint32_t answer_length = 0;
   uint32_t additional_length = 0;
@@ -73,11 +75,12 @@ class SnapshotChunk {
   std::span<const AnswerBlock> blocks(const ChunkName& name) const {
     return {blocks_.data() + name.first_block, name.block_count};
   }
+  // Empty for an answer of one RRset (see AnswerBlock).
   std::span<const RRsetCut> answer_cuts(const AnswerBlock& block) const {
-    return {cuts_.data() + block.first_cut, block.answer_rrsets};
+    return {cuts_.data() + block.first_cut, stored_answer_cuts(block)};
   }
   std::span<const RRsetCut> additional_cuts(const AnswerBlock& block) const {
-    return {cuts_.data() + block.first_cut + block.answer_rrsets, block.additional_rrsets};
+    return {cuts_.data() + block.first_cut + stored_answer_cuts(block), block.additional_rrsets};
   }
   const std::vector<ExternalCname>& external_cnames() const { return external_cnames_; }
   size_t record_count() const { return record_count_; }
@@ -85,6 +88,9 @@ class SnapshotChunk {
 
  private:
   friend class ChunkBuilder;
+  static size_t stored_answer_cuts(const AnswerBlock& block) {
+    return block.answer_rrsets > 1 ? block.answer_rrsets : 0;
+  }
   std::vector<uint8_t> arena_;
   std::vector<ChunkName> names_;
   std::vector<AnswerBlock> blocks_;
