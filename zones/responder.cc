@@ -182,6 +182,27 @@ size_t Responder::handle(std::span<const uint8_t> query, std::span<uint8_t> resp
   return answer(query, response, client, reader.acquire(), &outcome);
 }
 
+void Responder::prefetch(std::span<const std::span<const uint8_t>> queries) {
+  if (queries.size() > SnapshotIndex::kMaxPrefetch) queries = queries.first(SnapshotIndex::kMaxPrefetch);
+  SnapshotPublisher::Reader& reader = thread_reader();
+  if (!reader.valid()) return;
+  const Snapshot* snapshot = reader.acquire();
+  if (snapshot == nullptr) return;
+  std::array<uint64_t, SnapshotIndex::kMaxPrefetch> hashes;
+  size_t count = 0;
+  dns::Name name;
+  dns::Name lowered;
+  for (const auto query : queries) {
+    // The question name, read as the answer will read it; a malformed one is skipped.
+    dns::WireReader reader_of_query(query, dns::kHeaderSize);
+    dns::read_name(reader_of_query, name);
+    if (!reader_of_query.ok()) continue;
+    lowered.assign_lowered(name);
+    hashes[count++] = SnapshotIndex::hash_name(lowered.wire());
+  }
+  snapshot->prefetch({hashes.data(), count});
+}
+
 SnapshotPublisher::Reader& Responder::thread_reader() {
   ThreadReaders& readers = thread_readers();
   const uint64_t id = publisher_.id();

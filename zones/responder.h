@@ -35,6 +35,7 @@ class Responder : public dns::PacketHandler {
 
   size_t handle(std::span<const uint8_t> query, std::span<uint8_t> response,
                 const dns::ClientInfo& client) override;
+  void prefetch(std::span<const std::span<const uint8_t>> queries) override;
   // The same, also telling what a forwarder could add.
   size_t handle(std::span<const uint8_t> query, std::span<uint8_t> response,
                 const dns::ClientInfo& client, ZoneOutcome& outcome);

@@ -73,6 +73,8 @@ class Snapshot {
   // `qname` is the lower-cased uncompressed wire name; `qtype` the question type.
   // Never allocates.
   LookupResult lookup(std::span<const uint8_t> qname, uint16_t qtype) const;
+  // A hint: lookups of these hashed names (SnapshotIndex::hash_name) follow soon.
+  void prefetch(std::span<const uint64_t> hashes) const { parts_.index->prefetch(hashes); }
 
   std::span<const uint8_t> zone_bytes(uint32_t offset, uint32_t length) const {
     return {parts_.zone_arena.data() + offset, length};

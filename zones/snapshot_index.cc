@@ -79,6 +79,40 @@ const IndexEntry* SnapshotIndex::find(std::span<const uint8_t> qname, uint64_t h
   return nullptr;
 }
 
+void SnapshotIndex::prefetch(std::span<const uint64_t> hashes) const {
+  if (table_.empty() || hashes.size() > kMaxPrefetch) return;
+  const size_t n = hashes.size();
+  // Each stage reads what the previous one asked for: the table entry (the home slot,
+  // where the name usually is), then the chunk, its name record, then the name and
+  // its answer blocks, then the first answer's bytes.
+  for (size_t i = 0; i < n; ++i) __builtin_prefetch(&table_[home(static_cast<uint32_t>(hashes[i]))]);
+  std::array<const SnapshotChunk*, kMaxPrefetch> chunks{};
+  std::array<uint32_t, kMaxPrefetch> names{};
+  for (size_t i = 0; i < n; ++i) {
+    const IndexEntry& entry = table_[home(static_cast<uint32_t>(hashes[i]))];
+    if (entry.length == 0 || entry.chunk == kNoChunk) continue;
+    chunks[i] = chunks_[entry.chunk];
+    names[i] = entry.name;
+    __builtin_prefetch(chunks[i]);
+  }
+  std::array<const ChunkName*, kMaxPrefetch> records{};
+  for (size_t i = 0; i < n; ++i) {
+    if (chunks[i] == nullptr) continue;
+    records[i] = chunks[i]->names().data() + names[i];
+    __builtin_prefetch(records[i]);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (records[i] == nullptr) continue;
+    __builtin_prefetch(chunks[i]->name_bytes(*records[i]).data());
+    __builtin_prefetch(chunks[i]->blocks(*records[i]).data());
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (records[i] == nullptr || records[i]->block_count == 0) continue;
+    const AnswerBlock& block = chunks[i]->blocks(*records[i]).front();
+    __builtin_prefetch(chunks[i]->bytes(block.offset, 0).data());
+  }
+}
+
 // The position of the name's entry, or of the empty slot where it would go.
 size_t SnapshotIndex::slot_of(std::span<const uint8_t> name, uint64_t hash) const {
   size_t slot = home(static_cast<uint32_t>(hash));

@@ -60,6 +60,9 @@ class PacketHandler {
   // returns its length, 0 to send nothing (e.g. a packet with QR=1), or kDeferred.
   virtual size_t handle(std::span<const uint8_t> query, std::span<uint8_t> response,
                         const ClientInfo& client) = 0;
+  // A hint before a batch of handle() calls for these queries: the handler may bring
+  // what they will read into cache. Changes nothing else; no allocation, no lock.
+  virtual void prefetch(std::span<const std::span<const uint8_t>> queries) { (void)queries; }
 };
 
 }  // namespace clusterdns::dns

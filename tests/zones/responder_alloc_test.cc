@@ -141,6 +141,13 @@ TEST(ResponderAllocation, HandleAllocatesNothingForAnyKindOfAnswer) {
     const bool dropped = std::string(c.what) == "QR set" || std::string(c.what) == "short";
     EXPECT_EQ(size == 0, dropped) << c.what;
   }
+
+  // The UDP path first hints the whole batch (malformed packets included).
+  std::vector<std::span<const uint8_t>> batch;
+  for (const Case& c : all) batch.emplace_back(c.packet);
+  const size_t before = g_allocations.load();
+  responder.prefetch(batch);
+  EXPECT_EQ(g_allocations.load() - before, 0u) << "prefetch";
 }
 
 TEST(ResponderAllocation, CounterSeesAllocations) {

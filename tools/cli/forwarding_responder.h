@@ -49,6 +49,9 @@ class ForwardingResponder : public dns::PacketHandler {
 
   size_t handle(std::span<const uint8_t> query, std::span<uint8_t> response,
                 const dns::ClientInfo& client) override;
+  void prefetch(std::span<const std::span<const uint8_t>> queries) override {
+    zones_.prefetch(queries);
+  }
 
   // Call before serving starts. The names are "<random>.clusterdns-loop-check.".
   LoopProbe& add_loop_probe(std::string upstream);
