@@ -155,8 +155,8 @@ class PodIndex {
   }
 
  private:
-  static std::string make_key(const std::string& ns, const std::string& key,
-                              const std::string& value) {
+  static std::string make_key(std::string_view ns, std::string_view key,
+                              std::string_view value) {
     std::string text;
     text.reserve(ns.size() + key.size() + value.size() + 2);
     text.append(ns).push_back('\0');

@@ -141,9 +141,9 @@ std::vector<Pod> simulate_pods(const SharedList<Workload>& workloads,
       pod.namespace_name = workload.namespace_name;
       pod.name = std::move(name.name);
       pod.labels = workload.template_labels;
-      if (!hash.empty()) pod.labels["pod-template-hash"] = hash;
+      if (!hash.empty()) pod.labels.set("pod-template-hash", hash);
       if (workload.kind == WorkloadKind::kStatefulSet) {
-        pod.labels["statefulset.kubernetes.io/pod-name"] = pod.name;
+        pod.labels.set("statefulset.kubernetes.io/pod-name", pod.name);
       }
       auto ip = pool.allocate(pod.namespace_name + "/" + pod.name);
       if (!ip) {

@@ -125,9 +125,9 @@ std::optional<Labels> FieldReader::string_map(const YamlNode& map, std::string_v
     }
     const std::string& name = entry.first.Scalar();
     if (entry.second.IsNull()) {
-      labels[name] = "";
+      labels.set(name, "");
     } else if (entry.second.IsScalar()) {
-      labels[name] = entry.second.Scalar();
+      labels.set(name, entry.second.Scalar());
     } else {
       error(entry.second,
             field_path(here, name) + " must be a string, not " + describe_value(entry.second));

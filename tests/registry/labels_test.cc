@@ -12,17 +12,17 @@ namespace {
 
 std::vector<std::string> keys(const Labels& labels) {
   std::vector<std::string> out;
-  for (const auto& [key, value] : labels) out.push_back(key);
+  for (const auto& [key, value] : labels) out.push_back(std::string(key));
   return out;
 }
 
 TEST(Labels, IterateInKeyOrderWhateverTheOrderOfInsertion) {
   Labels labels;
-  labels["tier"] = "backend";
-  labels["app"] = "web";
-  labels["pod-template-hash"] = "77c56c9fb9";
+  labels.set("tier", "backend");
+  labels.set("app", "web");
+  labels.set("pod-template-hash", "77c56c9fb9");
   EXPECT_EQ(keys(labels), (std::vector<std::string>{"app", "pod-template-hash", "tier"}));
-  labels["app"] = "api";
+  labels.set("app", "api");
   EXPECT_EQ(labels.size(), 3u);
   EXPECT_EQ(labels.at("app"), "api");
 }
@@ -36,7 +36,7 @@ TEST(Labels, FindCountAndAtLikeAMap) {
   EXPECT_THROW((void)labels.at("missing"), std::out_of_range);
   EXPECT_EQ(labels, (Labels{{"tier", ""}, {"app", "web"}}));
   Labels copy = labels;
-  EXPECT_FALSE(copy.emplace("tier", "x").second);
+  EXPECT_FALSE(copy.emplace("tier", "x"));
   EXPECT_EQ(copy.at("tier"), "");
 }
 
@@ -44,10 +44,21 @@ TEST(Labels, AChangedCopyLeavesTheLabelsItWasCopiedFromAlone) {
   const Labels original{{"app", "web"}};
   Labels copy = original;
   EXPECT_TRUE(copy.shares_with(original));
-  copy["tier"] = "backend";
+  copy.set("tier", "backend");
   EXPECT_FALSE(copy.shares_with(original));
   EXPECT_EQ(original.size(), 1u);
   EXPECT_EQ(copy.size(), 2u);
+}
+
+TEST(Labels, KeysLongerThan255OctetsSurvive) {
+  // A prefixed key: a DNS-subdomain prefix of up to 253 octets, '/', a 63-octet name.
+  const std::string key = std::string(253, 'p') + "/" + std::string(63, 'n');
+  Labels labels;
+  labels.set(key, "v");
+  labels.set("app", std::string(63, 'x'));
+  EXPECT_EQ(labels.at(key), "v");
+  EXPECT_EQ(labels.at("app"), std::string(63, 'x'));
+  EXPECT_EQ(keys(labels), (std::vector<std::string>{"app", key}));
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ std::string join(const std::vector<std::string>& items, const char* separator) {
 
 std::string labels_text(const registry::Labels& labels) {
   std::vector<std::string> pairs;
-  for (const auto& [key, value] : labels) pairs.push_back(key + "=" + value);
+  for (const auto& [key, value] : labels) pairs.push_back(std::string(key) + "=" + std::string(value));
   return pairs.empty() ? kNone : join(pairs, ",");
 }
 
@@ -207,11 +207,12 @@ std::string describe_endpoints(const registry::Endpoints& endpoints,
   registry::Labels labels;
   if (service != nullptr) {
     labels = service->labels;
-    if (service->headless) labels["service.kubernetes.io/headless"] = "";
+    if (service->headless) labels.set("service.kubernetes.io/headless", "");
   }
   if (labels.empty()) lines.push_back({"Labels:", kNone});
   for (auto it = labels.begin(); it != labels.end(); ++it) {
-    lines.push_back({it == labels.begin() ? "Labels:" : "", it->first + "=" + it->second});
+    lines.push_back({it == labels.begin() ? "Labels:" : "",
+                     std::string(it->first) + "=" + std::string(it->second)});
   }
   lines.push_back({"Annotations:", kNone});
   lines.push_back({"Subsets:"});

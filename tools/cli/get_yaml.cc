@@ -11,7 +11,9 @@ void emit_metadata(YAML::Emitter& out, const std::string& ns, const std::string&
   out << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap;
   if (!labels.empty()) {
     out << YAML::Key << "labels" << YAML::Value << YAML::BeginMap;
-    for (const auto& [key, value] : labels) out << YAML::Key << key << YAML::Value << value;
+    for (const auto& [key, value] : labels) {
+      out << YAML::Key << std::string(key) << YAML::Value << std::string(value);
+    }
     out << YAML::EndMap;
   }
   out << YAML::Key << "name" << YAML::Value << name;
@@ -66,7 +68,7 @@ void emit_service(YAML::Emitter& out, const registry::Service& service) {
   if (service.selector) {
     out << YAML::Key << "selector" << YAML::Value << YAML::BeginMap;
     for (const auto& [key, value] : *service.selector) {
-      out << YAML::Key << key << YAML::Value << value;
+      out << YAML::Key << std::string(key) << YAML::Value << std::string(value);
     }
     out << YAML::EndMap;
   }
