@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "dns/wire/types.h"
+#include "registry/stable_hash.h"
 #include "zones/answer_encoder.h"
 
 namespace clusterdns::zones {
@@ -90,9 +91,9 @@ struct Workspace {
   std::vector<RRsetCut> cuts;
 };
 
+// FNV-1a, with the high bits folded into the low ones the flat tables index by.
 uint64_t hash_octets(std::string_view octets) {
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  for (const char octet : octets) hash = (hash ^ static_cast<uint8_t>(octet)) * 0x100000001b3ULL;
+  const uint64_t hash = registry::fnv1a64(octets);
   return hash ^ (hash >> 29);
 }
 
