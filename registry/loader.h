@@ -19,12 +19,14 @@ namespace clusterdns::registry {
 // One "---" document of a manifest file as last parsed: what it added to its
 // FileObjects, so an unchanged document need not be parsed again (issue 6: the
 // generator, like many repositories, keeps a whole namespace in one file).
+// One is kept per document (32 octets; most documents are one object), so the sizes are
+// small: a file with a larger document records none and is parsed whole on a change.
 struct ParsedDocument {
   uint64_t hash = 0;        // of the document's text
-  uint64_t size = 0;        // of the document's text
+  uint32_t size = 0;        // of the document's text
   uint32_t first_line = 0;  // lines before it in the file
   // How many of each it appended, in FileObjects order.
-  uint32_t namespaces = 0, services = 0, pods = 0, endpoint_objects = 0, endpoint_slices = 0,
+  uint16_t namespaces = 0, services = 0, pods = 0, endpoint_objects = 0, endpoint_slices = 0,
            workloads = 0, diagnostics = 0;
   friend bool operator==(const ParsedDocument&, const ParsedDocument&) = default;
 };

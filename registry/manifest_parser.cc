@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <fstream>
 #include <istream>
 #include <set>
@@ -295,27 +296,35 @@ FileObjects parse_manifest_text(std::string path, std::string_view text,
     return out;
   }
   const PreviousDocuments reusable(previous);
+  bool recordable = true;  // every document's sizes fit a ParsedDocument
   for (const auto& document : split_documents(text)) {
     ParsedDocument parsed;
     parsed.hash = fnv1a64(document.text);
-    parsed.size = document.text.size();
+    parsed.size = static_cast<uint32_t>(document.text.size());
     parsed.first_line = document.line_offset;
+    if (document.text.size() > UINT32_MAX) recordable = false;
     const Counts before = counts_of(out);
     if (!reusable.copy(parsed, out)) {
       FieldReader document_reader(out.path, document.line_offset, out.diagnostics);
       parse_document_text(document.text, document.line_offset, document_reader, out,
                           out.diagnostics, tree);
     }
-    const Counts after = counts_of(out);
-    parsed.namespaces = after[0] - before[0];
-    parsed.services = after[1] - before[1];
-    parsed.pods = after[2] - before[2];
-    parsed.endpoint_objects = after[3] - before[3];
-    parsed.endpoint_slices = after[4] - before[4];
-    parsed.workloads = after[5] - before[5];
-    parsed.diagnostics = after[6] - before[6];
+    Counts added = counts_of(out);
+    for (size_t i = 0; i < added.size(); ++i) {
+      added[i] -= before[i];
+      if (added[i] > UINT16_MAX) recordable = false;
+    }
+    parsed.namespaces = static_cast<uint16_t>(added[0]);
+    parsed.services = static_cast<uint16_t>(added[1]);
+    parsed.pods = static_cast<uint16_t>(added[2]);
+    parsed.endpoint_objects = static_cast<uint16_t>(added[3]);
+    parsed.endpoint_slices = static_cast<uint16_t>(added[4]);
+    parsed.workloads = static_cast<uint16_t>(added[5]);
+    parsed.diagnostics = static_cast<uint16_t>(added[6]);
     out.documents.push_back(parsed);
   }
+  // Without every document recorded, the next parse of this file reuses none.
+  if (!recordable) out.documents.clear();
   compact_objects(out);
   return out;
 }
