@@ -415,9 +415,10 @@ ClusterSnapshot ClusterSnapshotBuilder::build(const registry::ClusterState& stat
   index->attach_unindexed(kJointSlot, joint.get());
   if (joint) {
     const auto names = joint->names();
+    SnapshotIndex::NameBuffer buffer;
     for (const std::string& name : fix_ups.names) {
       for (uint32_t i = 0; i < names.size(); ++i) {
-        const auto wire = joint->name_bytes(names[i]);
+        const auto wire = index->full_name(*joint, names[i], buffer);
         if (std::equal(wire.begin(), wire.end(), name.begin(), name.end())) {
           index->redirect(wire, kJointSlot, i);
           break;

@@ -240,8 +240,10 @@ class ChunkBuilder {
   void add_name(uint32_t index) {
     const Owner& owner = work_.owners[index];
     ChunkName name;
-    name.name_offset = append_arena(wire_of_owner(owner));
-    name.name_length = owner.wire_length;
+    const auto wire = wire_of_owner(owner);
+    const auto prefix = wire.first(wire.size() - apexes_[owner.zone].size());
+    name.name_offset = append_arena(prefix);
+    name.name_length = static_cast<uint8_t>(prefix.size());
     name.zone = owner.zone;
     name.first_block = static_cast<uint32_t>(work_.blocks.size());
     answers_for(index);

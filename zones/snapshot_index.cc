@@ -3,24 +3,36 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <stdexcept>
 #include <string_view>
 #include <utility>
 
 namespace clusterdns::zones {
 namespace {
 
+template <class Word>
+bool same_word(const uint8_t* a, const uint8_t* b) {
+  Word x;
+  Word y;
+  std::memcpy(&x, a, sizeof(Word));
+  std::memcpy(&y, b, sizeof(Word));
+  return x == y;
+}
+
 // The probe's names are at most 255 octets: compare inline, eight octets per step,
-// instead of a call into the C library for a few dozen octets.
+// instead of a call into the C library for a few dozen octets. The last step
+// overlaps the one before rather than going octet by octet (a name is compared in
+// two parts, the labels above the apex and the apex, so tails are common).
 bool same_name(const uint8_t* a, const uint8_t* b, size_t size) {
-  for (; size >= 8; a += 8, b += 8, size -= 8) {
-    uint64_t x;
-    uint64_t y;
-    std::memcpy(&x, a, 8);
-    std::memcpy(&y, b, 8);
-    if (x != y) return false;
+  if (size >= 8) {
+    for (size_t at = 0; at + 8 < size; at += 8) {
+      if (!same_word<uint64_t>(a + at, b + at)) return false;
+    }
+    return same_word<uint64_t>(a + size - 8, b + size - 8);
   }
-  for (; size > 0; ++a, ++b, --size) {
-    if (*a != *b) return false;
+  if (size >= 4) return same_word<uint32_t>(a, b) && same_word<uint32_t>(a + size - 4, b + size - 4);
+  for (size_t at = 0; at < size; ++at) {
+    if (a[at] != b[at]) return false;
   }
   return true;
 }
@@ -37,7 +49,19 @@ std::span<const uint8_t> parent_of(std::span<const uint8_t> wire) {
 
 SnapshotIndex::SnapshotIndex(const std::vector<std::string>& apexes, size_t slots)
     : chunks_(slots, nullptr), table_(16) {
-  for (const std::string& apex : apexes) apex_lengths_.push_back(static_cast<uint8_t>(apex.size()));
+  // Three zones (the cluster domain, in-addr.arpa., ip6.arpa.), each at most 255 octets.
+  if (apexes.size() > kMaxZones) throw std::invalid_argument("too many served zones");
+  size_t used = 0;
+  for (const std::string& apex : apexes) {
+    if (apex.size() > 255 || used + apex.size() > apex_bytes_.size()) {
+      throw std::invalid_argument("served zone apexes too long");
+    }
+    apex_offset_[apex_count_] = static_cast<uint16_t>(used);
+    apex_length_[apex_count_] = static_cast<uint8_t>(apex.size());
+    std::copy(apex.begin(), apex.end(), apex_bytes_.begin() + static_cast<ptrdiff_t>(used));
+    used += apex.size();
+    ++apex_count_;
+  }
 }
 
 uint64_t SnapshotIndex::hash_name(std::span<const uint8_t> wire) {
@@ -59,10 +83,31 @@ uint64_t SnapshotIndex::hash_name(std::span<const uint8_t> wire) {
   return hash ^ (hash >> 32);
 }
 
-std::span<const uint8_t> SnapshotIndex::entry_name(const IndexEntry& entry) const {
+std::span<const uint8_t> SnapshotIndex::full_name(const SnapshotChunk& chunk,
+                                                  const ChunkName& name,
+                                                  NameBuffer& buffer) const {
+  const auto prefix = chunk.name_prefix(name);
+  const auto suffix = apex(name.zone);
+  std::copy(prefix.begin(), prefix.end(), buffer.begin());
+  std::copy(suffix.begin(), suffix.end(), buffer.begin() + static_cast<ptrdiff_t>(prefix.size()));
+  return {buffer.data(), prefix.size() + suffix.size()};
+}
+
+std::span<const uint8_t> SnapshotIndex::entry_name(const IndexEntry& entry,
+                                                   NameBuffer& buffer) const {
   if (entry.chunk == kNoChunk) return {arena_.data() + entry.name, entry.length};
   const SnapshotChunk& chunk = *chunks_[entry.chunk];
-  return chunk.name_bytes(chunk.names()[entry.name]);
+  return full_name(chunk, chunk.names()[entry.name], buffer);
+}
+
+bool SnapshotIndex::entry_is(const IndexEntry& entry, std::span<const uint8_t> name) const {
+  if (entry.chunk == kNoChunk) return same_name(arena_.data() + entry.name, name.data(), name.size());
+  const SnapshotChunk& chunk = *chunks_[entry.chunk];
+  const auto prefix = chunk.name_prefix(chunk.names()[entry.name]);
+  const auto suffix = apex(entry.zone);
+  return prefix.size() + suffix.size() == name.size() &&
+         same_name(prefix.data(), name.data(), prefix.size()) &&
+         same_name(suffix.data(), name.data() + prefix.size(), suffix.size());
 }
 
 const IndexEntry* SnapshotIndex::find(std::span<const uint8_t> qname, uint64_t hash) const {
@@ -71,7 +116,7 @@ const IndexEntry* SnapshotIndex::find(std::span<const uint8_t> qname, uint64_t h
   // Bounded: the table is at most 3/4 full, so an empty slot is always reached.
   for (const IndexEntry* entry = &table_[slot]; entry->length != 0; entry = &table_[slot]) {
     if (entry->hash == static_cast<uint32_t>(hash) && entry->length == qname.size() &&
-        same_name(entry_name(*entry).data(), qname.data(), qname.size())) {
+        entry_is(*entry, qname)) {
       return entry;
     }
     slot = next(slot);
@@ -103,7 +148,7 @@ void SnapshotIndex::prefetch(std::span<const uint64_t> hashes) const {
   }
   for (size_t i = 0; i < n; ++i) {
     if (records[i] == nullptr) continue;
-    __builtin_prefetch(chunks[i]->name_bytes(*records[i]).data());
+    __builtin_prefetch(chunks[i]->name_prefix(*records[i]).data());
     __builtin_prefetch(chunks[i]->blocks(*records[i]).data());
   }
   for (size_t i = 0; i < n; ++i) {
@@ -119,7 +164,7 @@ size_t SnapshotIndex::slot_of(std::span<const uint8_t> name, uint64_t hash) cons
   while (table_[slot].length != 0) {
     const IndexEntry& entry = table_[slot];
     if (entry.hash == static_cast<uint32_t>(hash) && entry.length == name.size() &&
-        same_name(entry_name(entry).data(), name.data(), name.size())) {
+        entry_is(entry, name)) {
       return slot;
     }
     slot = next(slot);
@@ -169,7 +214,7 @@ bool SnapshotIndex::has_records(uint16_t slot, uint32_t name) const {
 }
 
 void SnapshotIndex::add_child_to_parent(std::span<const uint8_t> name, uint8_t zone) {
-  const size_t apex_length = zone < apex_lengths_.size() ? apex_lengths_[zone] : 1;
+  const size_t apex_length = zone < apex_count_ ? apex_length_[zone] : 1;
   if (name.size() <= apex_length) return;  // the apex: nothing above it is ours
   const auto parent = parent_of(name);
   const uint64_t hash = hash_name(parent);
@@ -193,7 +238,7 @@ void SnapshotIndex::add_child_to_parent(std::span<const uint8_t> name, uint8_t z
 }
 
 void SnapshotIndex::remove_child_from_parent(std::span<const uint8_t> name, uint8_t zone) {
-  const size_t apex_length = zone < apex_lengths_.size() ? apex_lengths_[zone] : 1;
+  const size_t apex_length = zone < apex_count_ ? apex_length_[zone] : 1;
   if (name.size() <= apex_length) return;
   const auto parent = parent_of(name);
   const size_t position = slot_of(parent, hash_name(parent));
@@ -207,7 +252,8 @@ void SnapshotIndex::remove_child_from_parent(std::span<const uint8_t> name, uint
 
 void SnapshotIndex::turn_into_empty_non_terminal(size_t position) {
   IndexEntry& entry = table_[position];
-  const auto name = entry_name(entry);
+  NameBuffer buffer;
+  const auto name = entry_name(entry, buffer);
   const auto offset = static_cast<uint32_t>(arena_.size());
   arena_.insert(arena_.end(), name.begin(), name.end());
   entry.chunk = kNoChunk;
@@ -217,14 +263,15 @@ void SnapshotIndex::turn_into_empty_non_terminal(size_t position) {
 void SnapshotIndex::add_name(uint16_t slot, uint32_t name_index) {
   const SnapshotChunk& chunk = *chunks_[slot];
   const ChunkName& name = chunk.names()[name_index];
-  const auto wire = chunk.name_bytes(name);
+  NameBuffer buffer;
+  const auto wire = full_name(chunk, name, buffer);
   const uint64_t hash = hash_name(wire);
   size_t position = slot_of(wire, hash);
   if (table_[position].length == 0) {
     if (grow_if_needed()) position = slot_of(wire, hash);
     table_[position] = IndexEntry{.hash = static_cast<uint32_t>(hash), .name = name_index,
-                                  .children = 0, .chunk = slot, .length = name.name_length,
-                                  .zone = name.zone};
+                                  .children = 0, .chunk = slot,
+                                  .length = static_cast<uint8_t>(wire.size()), .zone = name.zone};
     ++size_;
     add_child_to_parent(wire, name.zone);
     return;
@@ -252,7 +299,8 @@ void SnapshotIndex::add_name(uint16_t slot, uint32_t name_index) {
 void SnapshotIndex::remove_name(uint16_t slot, uint32_t name_index) {
   const SnapshotChunk& chunk = *chunks_[slot];
   const ChunkName& name = chunk.names()[name_index];
-  const auto wire = chunk.name_bytes(name);
+  NameBuffer buffer;
+  const auto wire = full_name(chunk, name, buffer);
   const size_t position = slot_of(wire, hash_name(wire));
   IndexEntry& entry = table_[position];
   if (entry.length == 0) return;
@@ -289,7 +337,8 @@ void SnapshotIndex::replace(uint16_t slot, const SnapshotChunk* chunk) {
     const auto names = chunk->names();
     constexpr size_t kAhead = 8;
     const auto prefetch = [&](size_t i) {
-      const auto wire = chunk->name_bytes(names[i]);
+      NameBuffer buffer;
+      const auto wire = full_name(*chunk, names[i], buffer);
       __builtin_prefetch(&table_[home(static_cast<uint32_t>(hash_name(wire)))]);
       if (wire.size() > 1) {
         __builtin_prefetch(&table_[home(static_cast<uint32_t>(hash_name(parent_of(wire))))]);
@@ -307,18 +356,20 @@ void SnapshotIndex::replace(uint16_t slot, const SnapshotChunk* chunk) {
   // entry's name can be read throughout; then its entries move to `slot`.
   const auto scratch = static_cast<uint16_t>(chunks_.size());
   chunks_.push_back(chunk);
-  std::unordered_map<std::string_view, uint32_t> old_names;
+  // By whole name: a chunk stores only the labels above each name's apex.
+  std::unordered_map<std::string, uint32_t> old_names;
+  NameBuffer buffer;
   if (old != nullptr) {
     old_names.reserve(old->names().size());
     for (uint32_t i = 0; i < old->names().size(); ++i) {
-      old_names.emplace(view_of(old->name_bytes(old->names()[i])), i);
+      old_names.emplace(view_of(full_name(*old, old->names()[i], buffer)), i);
     }
   }
   std::vector<size_t> moved;  // positions of entries pointing at the scratch slot
   if (chunk != nullptr) {
     for (uint32_t i = 0; i < chunk->names().size(); ++i) {
-      const auto wire = chunk->name_bytes(chunk->names()[i]);
-      const auto kept = old_names.find(view_of(wire));
+      const auto wire = full_name(*chunk, chunk->names()[i], buffer);
+      const auto kept = old_names.find(std::string(view_of(wire)));
       if (kept == old_names.end()) {
         add_name(scratch, i);
         continue;
@@ -346,7 +397,7 @@ void SnapshotIndex::replace(uint16_t slot, const SnapshotChunk* chunk) {
   // table must not be searched while entries point at a slot whose chunk is changing.
   if (chunk != nullptr) {
     for (uint32_t i = 0; i < chunk->names().size(); ++i) {
-      const auto wire = chunk->name_bytes(chunk->names()[i]);
+      const auto wire = full_name(*chunk, chunk->names()[i], buffer);
       const size_t position = slot_of(wire, hash_name(wire));
       if (table_[position].chunk == scratch) moved.push_back(position);
       if (auto shared = shared_.find(std::string(view_of(wire))); shared != shared_.end()) {
@@ -366,7 +417,8 @@ void SnapshotIndex::compact_arena() {
   std::vector<uint8_t> arena;
   for (IndexEntry& entry : table_) {
     if (entry.length == 0 || entry.chunk != kNoChunk) continue;
-    const auto name = entry_name(entry);
+    NameBuffer buffer;
+    const auto name = entry_name(entry, buffer);
     entry.name = static_cast<uint32_t>(arena.size());
     arena.insert(arena.end(), name.begin(), name.end());
   }

@@ -14,6 +14,7 @@
 // tombstones. Built and changed off the serving threads; a published snapshot holds
 // its own copy, which find() only reads.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -46,6 +47,11 @@ class SnapshotIndex {
 
   // Hash of the lower-case wire name; the index and its callers must agree.
   static uint64_t hash_name(std::span<const uint8_t> wire);
+
+  // A chunk name's whole wire form: its labels above the apex, then the apex.
+  using NameBuffer = std::array<uint8_t, 256>;
+  std::span<const uint8_t> full_name(const SnapshotChunk& chunk, const ChunkName& name,
+                                     NameBuffer& buffer) const;
 
   const IndexEntry* find(std::span<const uint8_t> qname, uint64_t hash) const;
   // Brings into cache what find() and the answer will read for these names (by hash),
@@ -95,7 +101,14 @@ class SnapshotIndex {
     uint32_t name_index = 0;
   };
 
-  std::span<const uint8_t> entry_name(const IndexEntry& entry) const;
+  // The entry's whole name, from the arena or put together in `buffer`.
+  std::span<const uint8_t> entry_name(const IndexEntry& entry, NameBuffer& buffer) const;
+  // Whether the entry is `name` (of the entry's length): compares in place, no copy.
+  bool entry_is(const IndexEntry& entry, std::span<const uint8_t> name) const;
+  std::span<const uint8_t> apex(uint8_t zone) const {
+    if (zone >= apex_count_) return {};
+    return {apex_bytes_.data() + apex_offset_[zone], apex_length_[zone]};
+  }
   // Where an entry of this hash starts probing: the hash scaled to the table (any size,
   // not only powers of two), and the probe's next position.
   size_t home(uint32_t hash) const {
@@ -122,8 +135,14 @@ class SnapshotIndex {
 
   std::vector<const SnapshotChunk*> chunks_;
   std::vector<IndexEntry> table_;
+  // The served zones' apexes (wire), by ChunkName::zone, in the index itself: every
+  // lookup compares one, and a separate allocation would be one more cache miss.
+  static constexpr size_t kMaxZones = 4;
+  std::array<uint8_t, 3 * 256> apex_bytes_{};
+  std::array<uint16_t, kMaxZones> apex_offset_{};
+  std::array<uint8_t, kMaxZones> apex_length_{};
+  uint8_t apex_count_ = 0;
   size_t size_ = 0;
-  std::vector<uint8_t> apex_lengths_;
   std::vector<uint8_t> arena_;  // names of empty non-terminals
   size_t arena_garbage_ = 0;
   // Names held by more than one chunk (rare: two Services' endpoints on one address).
