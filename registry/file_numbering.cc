@@ -1,7 +1,5 @@
 #include "registry/file_numbering.h"
 
-#include <algorithm>
-
 namespace clusterdns::registry {
 
 namespace {

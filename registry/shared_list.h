@@ -139,8 +139,8 @@ class SharedList {
     return const_cast<T&>(*slot);
   }
   T& mutate_back() { return mutate(slots_.size() - 1); }
-  // Calls change(T&) for every object, copying only those it actually changes would
-  // be wasteful to find out: `needs(const T&)` says which ones to hand over.
+  // Calls change(T&) on each object for which needs(const T&) is true; only those are
+  // copied (when shared), the rest stay shared.
   template <class Needs, class Change>
   void mutate_where(Needs needs, Change change) {
     for (size_t i = 0; i < slots_.size(); ++i) {
