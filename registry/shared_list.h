@@ -92,8 +92,6 @@ class SharedList {
   const T& back() const { return *slots_.back(); }
   const_iterator begin() const { return const_iterator(slots_.begin()); }
   const_iterator end() const { return const_iterator(slots_.end()); }
-  const_iterator cbegin() const { return begin(); }
-  const_iterator cend() const { return end(); }
 
   // The object's shared handle, to put the same object into another list.
   const std::shared_ptr<const T>& shared(size_t i) const { return slots_[i]; }
