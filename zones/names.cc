@@ -58,8 +58,8 @@ std::string reverse_name(const registry::IpAddress& address) {
 }
 
 std::string lower_case(std::string_view text) {
-  std::string lowered(text);
-  for (char& c : lowered) c = static_cast<char>(dns::fold_ascii(static_cast<uint8_t>(c)));
+  std::string lowered;
+  append_lower_case(lowered, text);
   return lowered;
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <span>
 #include <tuple>
 #include <utility>
 
@@ -41,7 +42,7 @@ std::string srv_owner(std::string_view port_name, registry::Protocol protocol,
 // The same SRV RRset at _<port>._<proto>.<svc>... and, merged with the other ports'
 // sets, at the bare service name (CoreDNS answers SRV there with every port).
 void add_srv_set(const ServiceView& view, std::string_view port_name, registry::Protocol protocol,
-                 const std::vector<SrvData>& set, RecordSink& sink) {
+                 std::span<const SrvData> set, RecordSink& sink) {
   const std::string owner = srv_owner(port_name, protocol, view.name);
   for (const auto& srv : set) {
     sink.add(owner, to_u16(RRType::kSRV), srv);
@@ -49,15 +50,12 @@ void add_srv_set(const ServiceView& view, std::string_view port_name, registry::
   }
 }
 
-// ClusterIP: one SRV per named port, `0 100 <port> <svc>.` (spec §2.3.2), at the
-// port's name and at the bare service name (as add_srv_set, for a set of one,
-// without the set: this runs for every port of every Service at start-up).
+// ClusterIP: one SRV per named port, `0 100 <port> <svc>.` (spec §2.3.2).
 void add_cluster_ip_srv(const ServiceView& view, RecordSink& sink) {
   for (const auto& port : view.service->ports) {
     if (port.name.empty()) continue;  // unnamed ports cannot be asked for by name
-    SrvData srv{0, 100, port.port, view.name};
-    sink.add(srv_owner(port.name, port.protocol, view.name), to_u16(RRType::kSRV), srv);
-    sink.add(view.name, to_u16(RRType::kSRV), std::move(srv));
+    const SrvData srv{0, 100, port.port, view.name};
+    add_srv_set(view, port.name, port.protocol, {&srv, 1}, sink);
   }
 }
 
