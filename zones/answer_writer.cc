@@ -69,6 +69,15 @@ void AnswerWriter::put_u32(uint32_t value) {
   put_u16(static_cast<uint16_t>(value));
 }
 
+void AnswerWriter::put_answer(const SnapshotChunk& chunk, const AnswerBlock& block,
+                              size_t length) {
+  chunk.for_each_answer_piece(block, [&](std::span<const uint8_t> piece) {
+    const size_t taken = std::min(piece.size(), length);
+    put(piece.first(taken));
+    length -= taken;
+  });
+}
+
 void AnswerWriter::add_block(const SnapshotChunk& chunk, const AnswerBlock& block) {
   const auto answer_cuts = chunk.answer_cuts(block);
   const auto additional_cuts = chunk.additional_cuts(block);
@@ -76,16 +85,16 @@ void AnswerWriter::add_block(const SnapshotChunk& chunk, const AnswerBlock& bloc
     // RFC 2181 §9: TC, and only whole RRsets in the answer.
     truncated_ = true;
     if (const RRsetCut* cut = last_fitting(answer_cuts, room())) {
-      put(chunk.bytes(block.offset, cut->end));
+      put_answer(chunk, block, cut->end);
       ancount_ += cut->count;
     }
     return;
   }
-  put(chunk.bytes(block.offset, block.answer_length));
+  put_answer(chunk, block, block.answer_length);
   ancount_ += block.answer_count;
   // Additional RRsets are a courtesy: keep those that fit, drop the rest silently.
   if (const RRsetCut* cut = last_fitting(additional_cuts, room())) {
-    put(chunk.bytes(block.offset + block.answer_length, cut->end));
+    put(chunk.additional(block).first(cut->end));
     arcount_ += cut->count;
   }
 }

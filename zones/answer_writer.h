@@ -45,6 +45,8 @@ class AnswerWriter {
  private:
   size_t room() const { return limit_ - size_ - opt_reserve_; }
   void put(std::span<const uint8_t> bytes);
+  // The first `length` octets of the block's answer section, across its pieces.
+  void put_answer(const SnapshotChunk& chunk, const AnswerBlock& block, size_t length);
   void put_u16(uint16_t value);
   void put_u32(uint32_t value);
 

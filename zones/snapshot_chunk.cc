@@ -20,6 +20,8 @@ constexpr uint16_t kTypeNs = dns::to_u16(dns::RRType::kNS);
 constexpr uint16_t kTypeCname = dns::to_u16(dns::RRType::kCNAME);
 constexpr uint16_t kTypeAaaa = dns::to_u16(dns::RRType::kAAAA);
 constexpr uint16_t kTypeSrv = dns::to_u16(dns::RRType::kSRV);
+// A Service with more ports than this stores its bare-name SRV answer whole.
+constexpr size_t kMaxAnswerPieces = 32;
 
 using WireName = std::string;  // lower-case uncompressed wire octets
 
@@ -83,6 +85,8 @@ struct Workspace {
   std::vector<const RRset*> chain;
   std::vector<uint32_t> seen;
   std::vector<uint32_t> targets;
+  StoredAnswers stored_srv;             // SRV answer sections in the arena, by content
+  std::vector<AnswerPiece> pieces;
   AnswerEncoder encoder{std::span<const uint8_t>()};
   // The chunk's contents, copied out at the end at their exact size.
   std::vector<uint8_t> arena;
@@ -117,6 +121,7 @@ class ChunkBuilder {
     work_.names.clear();
     work_.blocks.clear();
     work_.cuts.clear();
+    work_.stored_srv.clear();
     const size_t most = records_.size() + empty_names.size();
     work_.table.assign(std::bit_ceil(2 * most + 16), 0);
     work_.text_table.assign(work_.table.size(), 0);
@@ -374,7 +379,7 @@ class ChunkBuilder {
       count += static_cast<uint32_t>(rrset->size);
       cuts.push_back({static_cast<uint32_t>(encoder.size()), count});
     }
-    block.answer_rrsets = static_cast<uint16_t>(answer.size());
+    block.answer_rrsets = static_cast<uint8_t>(answer.size());
     block.answer_length = static_cast<uint32_t>(encoder.size());
     // An answer of one RRset (nearly all) is cut only at its end: its cut is implied.
     // Saturating is safe: an answer of 65,535 records is far longer than any message,
@@ -396,8 +401,27 @@ class ChunkBuilder {
       }
     }
     block.additional_length = static_cast<uint32_t>(encoder.size()) - block.answer_length;
-    block.offset = append_arena(encoder.bytes());
+    store_body(block, answer.size() == 1 && type == kTypeSrv);
     work_.blocks.push_back(block);
+  }
+
+  // Puts the encoded body in the arena. An SRV answer of one RRset is stored as pieces
+  // of SRV answers stored before it when it can be (a Service's bare name after its
+  // `_port._proto` names, which sort first); otherwise whole, for later ones to use.
+  void store_body(AnswerBlock& block, bool srv_rrset) {
+    const auto body = std::span<const uint8_t>(work_.encoder.bytes());
+    const auto answer = body.first(block.answer_length);
+    auto& pieces = work_.pieces;
+    if (srv_rrset && work_.stored_srv.split(answer, work_.arena, kMaxAnswerPieces, pieces) &&
+        pieces.size() * sizeof(AnswerPiece) < answer.size()) {
+      block.answer_pieces = static_cast<uint8_t>(pieces.size());
+      block.offset = append_arena({reinterpret_cast<const uint8_t*>(pieces.data()),
+                                   pieces.size() * sizeof(AnswerPiece)});
+      append_arena(body.subspan(answer.size()));
+      return;
+    }
+    block.offset = append_arena(body);
+    if (srv_rrset) work_.stored_srv.remember(block.offset, answer);
   }
 
   const RecordOptions& options_;

@@ -11,11 +11,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "zones/answer_pieces.h"
 #include "zones/options.h"
 #include "zones/record.h"
 
@@ -28,14 +30,18 @@ struct RRsetCut {
   uint32_t count = 0;
 };
 
-// One precomputed response body for (name, type). In the chunk's arena: answer octets,
-// then additional ones (positive answers from our zones carry no authority section).
+// One precomputed response body for (name, type). In the chunk's arena at `offset`:
+// the answer octets, then the additional ones (positive answers from our zones carry
+// no authority section). An answer made of other answers' octets (answer_pieces > 0,
+// see answer_pieces.h) has at `offset` instead a table of that many AnswerPieces,
+// then its own additional octets.
 // Cuts, from `first_cut`: one per answer RRset when there are several (a CNAME chain;
 // one RRset is cut only at its end: answer_length, answer_count), then one per
 // additional RRset.
 struct AnswerBlock {
   uint16_t type = 0;
-  uint16_t answer_rrsets = 0;
+  uint8_t answer_rrsets = 0;  // at most kMaxCnameChain + 1
+  uint8_t answer_pieces = 0;
   uint16_t additional_rrsets = 0;
   uint16_t answer_count = 0;  // records in the answer section
   uint32_t offset = 0;
@@ -74,6 +80,25 @@ class SnapshotChunk {
   // The labels above the apex (see ChunkName).
   std::span<const uint8_t> name_prefix(const ChunkName& name) const {
     return bytes(name.name_offset, name.name_length);
+  }
+  // The answer section's octets, in order: one span, or one per piece.
+  template <typename Visit>
+  void for_each_answer_piece(const AnswerBlock& block, Visit&& visit) const {
+    if (block.answer_pieces == 0) {
+      visit(bytes(block.offset, block.answer_length));
+      return;
+    }
+    for (size_t i = 0; i < block.answer_pieces; ++i) {
+      AnswerPiece piece;
+      std::memcpy(&piece, arena_.data() + block.offset + i * sizeof(AnswerPiece), sizeof(piece));
+      visit(bytes(piece.offset, piece.length));
+    }
+  }
+  std::span<const uint8_t> additional(const AnswerBlock& block) const {
+    const size_t own_answer = block.answer_pieces == 0
+                                  ? block.answer_length
+                                  : block.answer_pieces * sizeof(AnswerPiece);
+    return bytes(static_cast<uint32_t>(block.offset + own_answer), block.additional_length);
   }
   std::span<const ChunkName> names() const { return names_; }
   std::span<const AnswerBlock> blocks(const ChunkName& name) const {

@@ -1,0 +1,55 @@
+#pragma once
+// Answers of a chunk that are made of other answers' octets. A Service's bare-name SRV
+// answer lists the records of each of its `_port._proto` names (DESIGN.md §3), and SRV
+// targets are never compressed (RFC 2782), so its answer section is, octet for octet,
+// its ports' answer sections one after the other. Storing it as pieces of those saves
+// the largest answers of a headless Service a second copy (issue 8: about an eighth
+// of the snapshot at 50k objects).
+//
+// StoredAnswers remembers the answer sections a chunk has stored so far, by content,
+// and splits a new one into the fewest such pieces, cutting only between records.
+// Used while building a chunk, off the serving threads.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace clusterdns::zones {
+
+// Octets of the chunk's arena that another answer section repeats.
+struct AnswerPiece {
+  uint32_t offset = 0;
+  uint32_t length = 0;
+};
+
+class StoredAnswers {
+ public:
+  // Forgets everything (a new chunk), keeping the table's room.
+  void clear();
+  // An answer section now stored at `offset` in the arena.
+  void remember(uint32_t offset, std::span<const uint8_t> section);
+  // Fills `pieces` with stored sections that together are exactly `section`, longest
+  // first from the front, at most `max_pieces`; false (pieces unspecified) when that
+  // cannot be done. `arena` holds what remember() was told about.
+  bool split(std::span<const uint8_t> section, std::span<const uint8_t> arena,
+             size_t max_pieces, std::vector<AnswerPiece>& pieces) const;
+
+ private:
+  struct Entry {
+    uint64_t hash = 0;
+    AnswerPiece piece;  // length 0: a free entry
+  };
+  const AnswerPiece* find(uint64_t hash, uint32_t length, std::span<const uint8_t> octets,
+                          std::span<const uint8_t> arena) const;
+  void grow();
+
+  std::vector<Entry> table_;
+  size_t size_ = 0;
+};
+
+// Octets of the resource record at `at` in a section (RFC 1035 §4.1.3): owner, fixed
+// fields, RDATA. 0 when the section ends inside it.
+size_t record_length(std::span<const uint8_t> section, size_t at);
+
+}  // namespace clusterdns::zones
