@@ -368,20 +368,17 @@ ClusterSnapshot ClusterSnapshotBuilder::build(const registry::ClusterState& stat
   // them; buckets_ changes only once every chunk is in, so a build that throws leaves
   // the builder as it was.
   index->replace(kApexSlot, apex_chunk.get());
-  size_t names = apex_chunk->names().size();
-  // A first build reserves the index once, from the names of the first chunks: the
-  // rest are still being encoded when the index starts taking them.
+  // A first build reserves the index once, from the entries of the first chunks (their
+  // names and the empty non-terminals above them): the rest are still being encoded
+  // when the index starts taking them.
   const size_t sample = std::max<size_t>(1, changed.size() / 16);
   encode_buckets(grouping, changed, [&](size_t i) {
     const auto& [b, chunk] = changed[i];
-    if (first && i < sample) {
-      names += chunk ? chunk->names().size() : 0;
-      if (i + 1 == sample) {
-        const size_t expected = names * changed.size() / sample;
-        index->reserve(expected + expected / 4);
-      }
-    }
     index->replace(slot_of_bucket(b), chunk.get());
+    if (first && i + 1 == sample) {
+      const size_t expected = index->size() * changed.size() / sample;
+      index->reserve(expected + expected / 8);
+    }
   });
   result.buckets_encoded = changed.size();
   apex_ = std::move(apex_chunk);

@@ -188,6 +188,16 @@ void SnapshotIndex::reserve(size_t names) {
   if (wanted > table_.size()) rehash(wanted);
 }
 
+void SnapshotIndex::shrink_to_fit() {
+  // The first build leaves most of the arena garbage: parents come in as empty
+  // non-terminals before the chunk that holds them is indexed.
+  if (arena_garbage_ > 0) compact_arena();
+  arena_.shrink_to_fit();
+  const size_t tight = std::max<size_t>(16, size_ + size_ * 3 / 7 + 1);
+  if (table_.size() > tight) rehash(tight);
+  table_.shrink_to_fit();
+}
+
 bool SnapshotIndex::grow_if_needed() {
   if (4 * (size_ + 1) <= 3 * table_.size()) return false;
   // By half, not double: a power-of-two table at 50k objects was more than half empty.

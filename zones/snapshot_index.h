@@ -69,9 +69,10 @@ class SnapshotIndex {
 
   // Room for this many names without growing.
   void reserve(size_t names);
-  // Gives back the slack of the empty non-terminals' arena (after a first build; a
-  // copy of the index is tight anyway).
-  void shrink_to_fit() { arena_.shrink_to_fit(); }
+  // Gives back slack after a first build: the empty non-terminals' arena, and table
+  // slots beyond a 70% load (the estimate reserve() was given, or growth by half, can
+  // leave a third of the table empty; 70% leaves reloads room to add names).
+  void shrink_to_fit();
   // Puts `chunk` (may be null) in `slot` in place of the chunk there.
   void replace(uint16_t slot, const SnapshotChunk* chunk);
   // Puts `chunk` in `slot` without indexing its names: it only serves redirect()s.
