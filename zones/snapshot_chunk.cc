@@ -372,7 +372,8 @@ class ChunkBuilder {
     encoder.reset(name);
     AnswerBlock block;
     block.type = type;
-    block.first_cut = static_cast<uint32_t>(cuts.size());
+    BlockExtent extent;
+    extent.first_cut = static_cast<uint32_t>(cuts.size());
     uint32_t count = 0;
     for (const RRset* rrset : answer) {
       add_records(encoder, *rrset);
@@ -400,28 +401,35 @@ class ChunkBuilder {
         ++block.additional_rrsets;
       }
     }
-    block.additional_length = static_cast<uint32_t>(encoder.size()) - block.answer_length;
-    store_body(block, answer.size() == 1 && type == kTypeSrv);
+    extent.additional_length = static_cast<uint32_t>(encoder.size()) - block.answer_length;
+    store_body(block, extent, answer.size() == 1 && type == kTypeSrv);
     work_.blocks.push_back(block);
   }
 
   // Puts the encoded body in the arena. An SRV answer of one RRset is stored as pieces
   // of SRV answers stored before it when it can be (a Service's bare name after its
   // `_port._proto` names, which sort first); otherwise whole, for later ones to use.
-  void store_body(AnswerBlock& block, bool srv_rrset) {
+  void store_body(AnswerBlock& block, const BlockExtent& extent, bool srv_rrset) {
     const auto body = std::span<const uint8_t>(work_.encoder.bytes());
     const auto answer = body.first(block.answer_length);
+    block.offset = static_cast<uint32_t>(work_.arena.size());
+    if (block.extended()) append_arena(octets_of(extent));
     auto& pieces = work_.pieces;
     if (srv_rrset && work_.stored_srv.split(answer, work_.arena, kMaxAnswerPieces, pieces) &&
         pieces.size() * sizeof(AnswerPiece) < answer.size()) {
       block.answer_pieces = static_cast<uint8_t>(pieces.size());
-      block.offset = append_arena({reinterpret_cast<const uint8_t*>(pieces.data()),
-                                   pieces.size() * sizeof(AnswerPiece)});
+      append_arena({reinterpret_cast<const uint8_t*>(pieces.data()),
+                    pieces.size() * sizeof(AnswerPiece)});
       append_arena(body.subspan(answer.size()));
       return;
     }
-    block.offset = append_arena(body);
-    if (srv_rrset) work_.stored_srv.remember(block.offset, answer);
+    const uint32_t answer_at = append_arena(body);
+    if (srv_rrset) work_.stored_srv.remember(answer_at, answer);
+  }
+
+  template <typename T>
+  static std::span<const uint8_t> octets_of(const T& value) {
+    return {reinterpret_cast<const uint8_t*>(&value), sizeof(value)};
   }
 
   const RecordOptions& options_;
