@@ -411,13 +411,12 @@ ClusterSnapshot ClusterSnapshotBuilder::build(const registry::ClusterState& stat
   }
   index->attach_unindexed(kJointSlot, joint.get());
   if (joint) {
-    const auto names = joint->names();
     SnapshotIndex::NameBuffer buffer;
     for (const std::string& name : fix_ups.names) {
-      for (uint32_t i = 0; i < names.size(); ++i) {
-        const auto wire = index->full_name(*joint, names[i], buffer);
+      for (const uint32_t id : joint->name_ids()) {
+        const auto wire = index->full_name(*joint, joint->name(id), buffer);
         if (std::equal(wire.begin(), wire.end(), name.begin(), name.end())) {
-          index->redirect(wire, kJointSlot, i);
+          index->redirect(wire, kJointSlot, id);
           break;
         }
       }

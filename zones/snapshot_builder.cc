@@ -98,7 +98,7 @@ void add_served_zones(SnapshotParts& parts, const std::vector<Record>& records) 
 void index_chunks(SnapshotParts& parts) {
   auto index = std::make_shared<SnapshotIndex>(served_apexes(parts.options), parts.chunks.size());
   size_t names = 0;
-  for (const auto& chunk : parts.chunks) names += chunk->names().size();
+  for (const auto& chunk : parts.chunks) names += chunk->name_count();
   index->reserve(names + names / 4);
   for (size_t slot = 0; slot < parts.chunks.size(); ++slot) {
     index->replace(static_cast<uint16_t>(slot), parts.chunks[slot].get());

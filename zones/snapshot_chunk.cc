@@ -90,8 +90,8 @@ struct Workspace {
   AnswerEncoder encoder{std::span<const uint8_t>()};
   // The chunk's contents, copied out at the end at their exact size.
   std::vector<uint8_t> arena;
-  std::vector<ChunkName> names;
-  std::vector<AnswerBlock> blocks;
+  std::vector<uint8_t> names;           // name records (see ChunkName)
+  std::vector<AnswerBlock> blocks;      // the current name's
   std::vector<RRsetCut> cuts;
 };
 
@@ -131,7 +131,7 @@ class ChunkBuilder {
     chunk->record_count_ = records_.size();
     chunk->arena_.assign(work_.arena.begin(), work_.arena.end());
     chunk->names_.assign(work_.names.begin(), work_.names.end());
-    chunk->blocks_.assign(work_.blocks.begin(), work_.blocks.end());
+    chunk->name_count_ = work_.owners.size();
     chunk->cuts_.assign(work_.cuts.begin(), work_.cuts.end());
     chunk->external_cnames_ = std::move(external_cnames_);
     return chunk;
@@ -244,20 +244,25 @@ class ChunkBuilder {
 
   void add_name(uint32_t index) {
     const Owner& owner = work_.owners[index];
-    ChunkName name;
     const auto wire = wire_of_owner(owner);
     const auto prefix = wire.first(wire.size() - apexes_[owner.zone].size());
-    name.name_offset = append_arena(prefix);
-    name.name_length = static_cast<uint8_t>(prefix.size());
-    name.zone = owner.zone;
-    name.first_block = static_cast<uint32_t>(work_.blocks.size());
+    work_.blocks.clear();
     answers_for(index);
     for (const Answer& answer : work_.answers) {
       add_block(wire_of_owner(owner), answer.type,
                 {work_.answer_sets.data() + answer.first, answer.count});
     }
-    name.block_count = static_cast<uint16_t>(work_.blocks.size() - name.first_block);
-    work_.names.push_back(name);
+    const ChunkName name{.name_length = static_cast<uint8_t>(prefix.size()),
+                         .zone = owner.zone,
+                         .block_count = static_cast<uint16_t>(work_.blocks.size())};
+    auto& area = work_.names;
+    const size_t start = area.size();
+    area.insert(area.end(), reinterpret_cast<const uint8_t*>(&name),
+                reinterpret_cast<const uint8_t*>(&name + 1));
+    area.insert(area.end(), reinterpret_cast<const uint8_t*>(work_.blocks.data()),
+                reinterpret_cast<const uint8_t*>(work_.blocks.data() + work_.blocks.size()));
+    area.insert(area.end(), prefix.begin(), prefix.end());
+    area.resize(start + SnapshotChunk::record_size(name), 0);
   }
 
   void add_answer(uint16_t type, std::span<const RRset* const> sets, const RRset* last) {
@@ -441,8 +446,7 @@ class ChunkBuilder {
 };
 
 size_t SnapshotChunk::memory_bytes() const {
-  return arena_.capacity() + names_.capacity() * sizeof(ChunkName) +
-         blocks_.capacity() * sizeof(AnswerBlock) + cuts_.capacity() * sizeof(RRsetCut) +
+  return arena_.capacity() + names_.capacity() + cuts_.capacity() * sizeof(RRsetCut) +
          sizeof(*this);
 }
 

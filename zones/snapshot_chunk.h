@@ -60,16 +60,17 @@ struct BlockExtent {
 };
 
 // An owner name of the chunk (with records, or a name that must exist without any,
-// like a namespace's "<ns>.svc.<zone>"). The arena holds only its labels above the
-// zone's apex (lower-case wire labels, no final zero): every name of a zone ends in the
-// same apex, which the index holds once (SnapshotIndex::full_name). At 50k objects
-// that is 15 octets less for each of ~174k names.
+// like a namespace's "<ns>.svc.<zone>"). Its record in the chunk's name area is this
+// header, its AnswerBlocks (sorted by type), then its labels above the zone's apex
+// (lower-case wire labels, no final zero), padded to four octets. A lookup finds all
+// three together, and the name costs 4 octets besides its blocks and labels (issue 8).
+// Every name of a zone ends in the same apex, which the index holds once
+// (SnapshotIndex::full_name). A name is known by its record's offset in the name area,
+// its id.
 struct ChunkName {
-  uint32_t name_offset = 0;  // the labels above the apex, in the arena
-  uint8_t name_length = 0;   // their length (0 for the apex itself)
+  uint8_t name_length = 0;   // labels above the apex (0 for the apex itself)
   uint8_t zone = 0;          // index into the served zones (ServedZones order)
-  uint16_t block_count = 0;  // AnswerBlocks, sorted by type, from first_block
-  uint32_t first_block = 0;
+  uint16_t block_count = 0;
 };
 
 // A CNAME whose target is in a served zone but not in this chunk: its answer here is
@@ -86,10 +87,22 @@ class SnapshotChunk {
   std::span<const uint8_t> bytes(uint32_t offset, uint32_t length) const {
     return {arena_.data() + offset, length};
   }
+  // The name whose record is at `id` in the name area (ids come from name_ids()).
+  const ChunkName& name(uint32_t id) const {
+    return *reinterpret_cast<const ChunkName*>(names_.data() + id);
+  }
+  std::span<const AnswerBlock> blocks(const ChunkName& name) const {
+    return {reinterpret_cast<const AnswerBlock*>(&name + 1), name.block_count};
+  }
   // The labels above the apex (see ChunkName).
   std::span<const uint8_t> name_prefix(const ChunkName& name) const {
-    return bytes(name.name_offset, name.name_length);
+    return {reinterpret_cast<const uint8_t*>(blocks(name).data() + name.block_count),
+            name.name_length};
   }
+  // The ids of the chunk's names, in the order they were built.
+  class NameIds;
+  NameIds name_ids() const;
+  size_t name_count() const { return name_count_; }
   // The answer section's octets, in order: one span, or one per piece.
   template <typename Visit>
   void for_each_answer_piece(const AnswerBlock& block, Visit&& visit) const {
@@ -109,10 +122,6 @@ class SnapshotChunk {
                                     ? block.answer_length
                                     : block.answer_pieces * uint32_t{sizeof(AnswerPiece)};
     return bytes(body_start(block) + own_answer, extent(block).additional_length);
-  }
-  std::span<const ChunkName> names() const { return names_; }
-  std::span<const AnswerBlock> blocks(const ChunkName& name) const {
-    return {blocks_.data() + name.first_block, name.block_count};
   }
   // Empty for an answer of one RRset (see AnswerBlock).
   std::span<const RRsetCut> answer_cuts(const AnswerBlock& block) const {
@@ -141,13 +150,47 @@ class SnapshotChunk {
   static uint32_t body_start(const AnswerBlock& block) {
     return block.offset + (block.extended() ? uint32_t{sizeof(BlockExtent)} : 0);
   }
-  std::vector<uint8_t> arena_;
-  std::vector<ChunkName> names_;
-  std::vector<AnswerBlock> blocks_;
+  // Octets a name's record takes in the name area.
+  static uint32_t record_size(const ChunkName& name) {
+    const size_t size = sizeof(ChunkName) + name.block_count * sizeof(AnswerBlock) + name.name_length;
+    return static_cast<uint32_t>((size + 3) & ~size_t{3});
+  }
+  std::vector<uint8_t> arena_;  // answer bodies
+  std::vector<uint8_t> names_;  // name records; its allocation is aligned for the blocks
+  size_t name_count_ = 0;
   std::vector<RRsetCut> cuts_;
   std::vector<ExternalCname> external_cnames_;
   size_t record_count_ = 0;
 };
+
+// Iterates the name ids of a chunk (each record's offset; records vary in size).
+class SnapshotChunk::NameIds {
+ public:
+  class Iterator {
+   public:
+    Iterator(const SnapshotChunk* chunk, uint32_t id) : chunk_(chunk), id_(id) {}
+    uint32_t operator*() const { return id_; }
+    Iterator& operator++() {
+      id_ += record_size(chunk_->name(id_));
+      return *this;
+    }
+    bool operator==(const Iterator& other) const { return id_ == other.id_; }
+
+   private:
+    const SnapshotChunk* chunk_;
+    uint32_t id_;
+  };
+  explicit NameIds(const SnapshotChunk* chunk) : chunk_(chunk) {}
+  Iterator begin() const { return {chunk_, 0}; }
+  Iterator end() const { return {chunk_, static_cast<uint32_t>(chunk_->names_.size())}; }
+
+ private:
+  const SnapshotChunk* chunk_;
+};
+
+inline SnapshotChunk::NameIds SnapshotChunk::name_ids() const { return NameIds(this); }
+
+static_assert(sizeof(ChunkName) == 4 && alignof(AnswerBlock) <= 4);
 
 // How many CNAMEs of an in-zone chain are followed at build time (a loop stops here
 // too), within a chunk and across chunks alike.

@@ -97,13 +97,13 @@ std::span<const uint8_t> SnapshotIndex::entry_name(const IndexEntry& entry,
                                                    NameBuffer& buffer) const {
   if (entry.chunk == kNoChunk) return {arena_.data() + entry.name, entry.length};
   const SnapshotChunk& chunk = *chunks_[entry.chunk];
-  return full_name(chunk, chunk.names()[entry.name], buffer);
+  return full_name(chunk, chunk.name(entry.name), buffer);
 }
 
 bool SnapshotIndex::entry_is(const IndexEntry& entry, std::span<const uint8_t> name) const {
   if (entry.chunk == kNoChunk) return same_name(arena_.data() + entry.name, name.data(), name.size());
   const SnapshotChunk& chunk = *chunks_[entry.chunk];
-  const auto prefix = chunk.name_prefix(chunk.names()[entry.name]);
+  const auto prefix = chunk.name_prefix(chunk.name(entry.name));
   const auto suffix = apex(entry.zone);
   return prefix.size() + suffix.size() == name.size() &&
          same_name(prefix.data(), name.data(), prefix.size()) &&
@@ -143,13 +143,13 @@ void SnapshotIndex::prefetch(std::span<const uint64_t> hashes) const {
   std::array<const ChunkName*, kMaxPrefetch> records{};
   for (size_t i = 0; i < n; ++i) {
     if (chunks[i] == nullptr) continue;
-    records[i] = chunks[i]->names().data() + names[i];
+    records[i] = &chunks[i]->name(names[i]);
     __builtin_prefetch(records[i]);
   }
   for (size_t i = 0; i < n; ++i) {
     if (records[i] == nullptr) continue;
+    // The record: header and blocks, then the labels (often in the next line).
     __builtin_prefetch(chunks[i]->name_prefix(*records[i]).data());
-    __builtin_prefetch(chunks[i]->blocks(*records[i]).data());
   }
   for (size_t i = 0; i < n; ++i) {
     if (records[i] == nullptr || records[i]->block_count == 0) continue;
@@ -220,7 +220,7 @@ void SnapshotIndex::erase_at(size_t position) {
 }
 
 bool SnapshotIndex::has_records(uint16_t slot, uint32_t name) const {
-  return chunks_[slot]->names()[name].block_count > 0;
+  return chunks_[slot]->name(name).block_count > 0;
 }
 
 void SnapshotIndex::add_child_to_parent(std::span<const uint8_t> name, uint8_t zone) {
@@ -272,7 +272,7 @@ void SnapshotIndex::turn_into_empty_non_terminal(size_t position) {
 
 void SnapshotIndex::add_name(uint16_t slot, uint32_t name_index) {
   const SnapshotChunk& chunk = *chunks_[slot];
-  const ChunkName& name = chunk.names()[name_index];
+  const ChunkName& name = chunk.name(name_index);
   NameBuffer buffer;
   const auto wire = full_name(chunk, name, buffer);
   const uint64_t hash = hash_name(wire);
@@ -308,7 +308,7 @@ void SnapshotIndex::add_name(uint16_t slot, uint32_t name_index) {
 
 void SnapshotIndex::remove_name(uint16_t slot, uint32_t name_index) {
   const SnapshotChunk& chunk = *chunks_[slot];
-  const ChunkName& name = chunk.names()[name_index];
+  const ChunkName& name = chunk.name(name_index);
   NameBuffer buffer;
   const auto wire = full_name(chunk, name, buffer);
   const size_t position = slot_of(wire, hash_name(wire));
@@ -344,20 +344,22 @@ void SnapshotIndex::replace(uint16_t slot, const SnapshotChunk* chunk) {
     chunks_[slot] = chunk;
     // A name's entry and its parent's are anywhere in a table of megabytes: ask for
     // them a few names ahead, so that the cache misses overlap instead of queueing.
-    const auto names = chunk->names();
+    const auto ids = chunk->name_ids();
     constexpr size_t kAhead = 8;
-    const auto prefetch = [&](size_t i) {
+    auto ahead = ids.begin();
+    const auto prefetch = [&] {
       NameBuffer buffer;
-      const auto wire = full_name(*chunk, names[i], buffer);
+      const auto wire = full_name(*chunk, chunk->name(*ahead), buffer);
       __builtin_prefetch(&table_[home(static_cast<uint32_t>(hash_name(wire)))]);
       if (wire.size() > 1) {
         __builtin_prefetch(&table_[home(static_cast<uint32_t>(hash_name(parent_of(wire))))]);
       }
+      ++ahead;
     };
-    for (size_t i = 0; i < std::min(kAhead, names.size()); ++i) prefetch(i);
-    for (uint32_t i = 0; i < names.size(); ++i) {
-      if (i + kAhead < names.size()) prefetch(i + kAhead);
-      add_name(slot, i);
+    for (size_t i = 0; i < kAhead && ahead != ids.end(); ++i) prefetch();
+    for (const uint32_t id : ids) {
+      if (ahead != ids.end()) prefetch();
+      add_name(slot, id);
     }
     if (arena_garbage_ > 65536 && 2 * arena_garbage_ > arena_.size()) compact_arena();
     return;
@@ -370,15 +372,15 @@ void SnapshotIndex::replace(uint16_t slot, const SnapshotChunk* chunk) {
   std::unordered_map<std::string, uint32_t> old_names;
   NameBuffer buffer;
   if (old != nullptr) {
-    old_names.reserve(old->names().size());
-    for (uint32_t i = 0; i < old->names().size(); ++i) {
-      old_names.emplace(view_of(full_name(*old, old->names()[i], buffer)), i);
+    old_names.reserve(old->name_count());
+    for (const uint32_t id : old->name_ids()) {
+      old_names.emplace(view_of(full_name(*old, old->name(id), buffer)), id);
     }
   }
   std::vector<size_t> moved;  // positions of entries pointing at the scratch slot
   if (chunk != nullptr) {
-    for (uint32_t i = 0; i < chunk->names().size(); ++i) {
-      const auto wire = full_name(*chunk, chunk->names()[i], buffer);
+    for (const uint32_t i : chunk->name_ids()) {
+      const auto wire = full_name(*chunk, chunk->name(i), buffer);
       const auto kept = old_names.find(std::string(view_of(wire)));
       if (kept == old_names.end()) {
         add_name(scratch, i);
@@ -396,7 +398,7 @@ void SnapshotIndex::replace(uint16_t slot, const SnapshotChunk* chunk) {
       if (auto shared = shared_.find(std::string(view_of(wire))); shared != shared_.end()) {
         for (Holder& holder : shared->second) {
           if (holder.slot == slot && holder.name == old_index) {
-            holder = {scratch, i, chunk->names()[i].block_count > 0};
+            holder = {scratch, i, chunk->name(i).block_count > 0};
           }
         }
       }
@@ -406,8 +408,8 @@ void SnapshotIndex::replace(uint16_t slot, const SnapshotChunk* chunk) {
   // Every entry and holder on the scratch slot moves to `slot`. Positions first: the
   // table must not be searched while entries point at a slot whose chunk is changing.
   if (chunk != nullptr) {
-    for (uint32_t i = 0; i < chunk->names().size(); ++i) {
-      const auto wire = full_name(*chunk, chunk->names()[i], buffer);
+    for (const uint32_t i : chunk->name_ids()) {
+      const auto wire = full_name(*chunk, chunk->name(i), buffer);
       const size_t position = slot_of(wire, hash_name(wire));
       if (table_[position].chunk == scratch) moved.push_back(position);
       if (auto shared = shared_.find(std::string(view_of(wire))); shared != shared_.end()) {

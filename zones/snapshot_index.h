@@ -28,8 +28,8 @@ namespace clusterdns::zones {
 
 struct IndexEntry {
   uint32_t hash = 0;      // low bits of hash_name(): picks the slot, skips most compares
-  uint32_t name = 0;      // index into the chunk's names(), or (no chunk) offset in the
-                          // index's own arena of empty non-terminal names
+  uint32_t name = 0;      // the name's id in its chunk (SnapshotChunk::name_ids()), or
+                          // (no chunk) offset in the index's arena of empty non-terminals
   uint32_t children = 0;  // entries whose parent this is
   uint16_t chunk = 0;     // slot of the chunk holding the name; kNoChunk: none
   uint8_t length = 0;     // name length; 0 marks an empty slot
@@ -81,8 +81,8 @@ class SnapshotIndex {
   // Names that two or more chunks hold with records (wire octets), with those slots:
   // the index serves the first; the builder encodes them jointly and redirects them.
   std::vector<std::pair<std::string, std::vector<uint16_t>>> clashes() const;
-  // Points a name the chunks hold at name `name_index` of the chunk in `slot` until
-  // restore_redirects(). False if no chunk holds the name.
+  // Points a name the chunks hold at the name with id `name_index` of the chunk in
+  // `slot` until restore_redirects(). False if no chunk holds the name.
   bool redirect(std::span<const uint8_t> name, uint16_t slot, uint32_t name_index);
   void restore_redirects();
 
