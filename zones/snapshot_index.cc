@@ -189,13 +189,8 @@ void SnapshotIndex::reserve(size_t names) {
 }
 
 void SnapshotIndex::shrink_to_fit() {
-  // The first build leaves most of the arena garbage: parents come in as empty
-  // non-terminals before the chunk that holds them is indexed.
   if (arena_garbage_ > 0) compact_arena();
   arena_.shrink_to_fit();
-  const size_t tight = std::max<size_t>(16, size_ + size_ * 3 / 7 + 1);
-  if (table_.size() > tight) rehash(tight);
-  table_.shrink_to_fit();
 }
 
 bool SnapshotIndex::grow_if_needed() {
