@@ -383,7 +383,7 @@ class ChunkBuilder {
     for (const RRset* rrset : answer) {
       add_records(encoder, *rrset);
       count += static_cast<uint32_t>(rrset->size);
-      cuts.push_back({static_cast<uint32_t>(encoder.size()), count});
+      cuts.push_back(RRsetCut::at(encoder.size(), count));
     }
     block.answer_rrsets = static_cast<uint8_t>(answer.size());
     block.answer_length = static_cast<uint32_t>(encoder.size());
@@ -402,7 +402,7 @@ class ChunkBuilder {
         if (rrset == nullptr) continue;
         add_records(encoder, *rrset);
         count += static_cast<uint32_t>(rrset->size);
-        cuts.push_back({static_cast<uint32_t>(encoder.size()) - block.answer_length, count});
+        cuts.push_back(RRsetCut::at(encoder.size() - block.answer_length, count));
         ++block.additional_rrsets;
       }
     }

@@ -9,6 +9,7 @@
 // first; pointers only ever reach into the question or earlier in the same body, so a
 // body is valid wherever its chunk lives.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -24,10 +25,15 @@
 namespace clusterdns::zones {
 
 // The end of one RRset within a section: octets and records from the section start.
-// Truncation keeps whole RRsets (RFC 2181 §9), so it cuts only here.
+// Truncation keeps whole RRsets (RFC 2181 §9), so it cuts only here. Both saturate at
+// 65,535: no message is longer, so a saturated cut never fits and is never sent.
 struct RRsetCut {
-  uint32_t end = 0;
-  uint32_t count = 0;
+  static RRsetCut at(size_t end, size_t count) {
+    return {static_cast<uint16_t>(std::min<size_t>(end, 0xffff)),
+            static_cast<uint16_t>(std::min<size_t>(count, 0xffff))};
+  }
+  uint16_t end = 0;
+  uint16_t count = 0;
 };
 
 // One precomputed response body for (name, type), in 16 octets: there are ~200k at

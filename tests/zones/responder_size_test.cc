@@ -107,6 +107,22 @@ TEST(Truncation, TcpCarriesTheWholeAnswer) {
   EXPECT_EQ(message.answers.size(), 100u);
 }
 
+TEST(Truncation, AnAnswerLongerThanAnyMessageGetsTcEvenOverTcp) {
+  // 5,000 addresses: 80,000 octets, more than a TCP message can carry (65,535).
+  const auto records = headless(5000);
+  const auto snapshot = build_snapshot(records, RecordOptions{});
+  const auto direct = parse(
+      ask_raw(*snapshot, "big.default.svc.cluster.local", kA, std::nullopt, dns::Transport::kTcp));
+  EXPECT_TRUE(direct.header.has(dns::kFlagTC));
+  EXPECT_TRUE(direct.answers.empty());
+
+  const auto alias = parse(
+      ask_raw(*snapshot, "alias.default.svc.cluster.local", kA, std::nullopt, dns::Transport::kTcp));
+  EXPECT_TRUE(alias.header.has(dns::kFlagTC));
+  ASSERT_EQ(alias.answers.size(), 1u) << "the CNAME RRset fits, the A RRset never does";
+  EXPECT_EQ(alias.answers[0].type, dns::RRType::kCNAME);
+}
+
 TEST(Truncation, AdditionalRecordsAreDroppedFirstWithoutTc) {
   const auto records = headless(7);
   const auto snapshot = build_snapshot(records, RecordOptions{});
