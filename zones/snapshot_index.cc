@@ -95,15 +95,28 @@ std::span<const uint8_t> SnapshotIndex::full_name(const SnapshotChunk& chunk,
 
 std::span<const uint8_t> SnapshotIndex::entry_name(const IndexEntry& entry,
                                                    NameBuffer& buffer) const {
-  if (entry.chunk == kNoChunk) return {arena_.data() + entry.name, entry.length};
+  if (entry.chunk == kNoChunk) {
+    const auto prefix = empty_non_terminal_prefix(entry);
+    const auto suffix = apex(entry.zone);
+    std::copy(prefix.begin(), prefix.end(), buffer.begin());
+    std::copy(suffix.begin(), suffix.end(), buffer.begin() + static_cast<ptrdiff_t>(prefix.size()));
+    return {buffer.data(), entry.length};
+  }
   const SnapshotChunk& chunk = *chunks_[entry.chunk];
   return full_name(chunk, chunk.name(entry.name), buffer);
 }
 
+uint32_t SnapshotIndex::store_empty_non_terminal(std::span<const uint8_t> name, uint8_t zone) {
+  const size_t labels = name.size() - apex(zone).size();
+  const auto offset = static_cast<uint32_t>(arena_.size());
+  arena_.insert(arena_.end(), name.begin(), name.begin() + static_cast<ptrdiff_t>(labels));
+  return offset;
+}
+
 bool SnapshotIndex::entry_is(const IndexEntry& entry, std::span<const uint8_t> name) const {
-  if (entry.chunk == kNoChunk) return same_name(arena_.data() + entry.name, name.data(), name.size());
-  const SnapshotChunk& chunk = *chunks_[entry.chunk];
-  const auto prefix = chunk.name_prefix(chunk.name(entry.name));
+  const auto prefix = entry.chunk == kNoChunk
+                          ? empty_non_terminal_prefix(entry)
+                          : chunks_[entry.chunk]->name_prefix(chunks_[entry.chunk]->name(entry.name));
   const auto suffix = apex(entry.zone);
   return prefix.size() + suffix.size() == name.size() &&
          same_name(prefix.data(), name.data(), prefix.size()) &&
@@ -229,17 +242,16 @@ void SnapshotIndex::add_child_to_parent(std::span<const uint8_t> name, uint8_t z
     return;
   }
   if (grow_if_needed()) position = slot_of(parent, hash);
-  // `parent` may point into arena_ itself: copy it out before the arena grows.
+  // `parent` may point into a buffer of the caller's: copy it out first.
   std::array<uint8_t, 256> copy;
   std::copy(parent.begin(), parent.end(), copy.begin());
-  const auto offset = static_cast<uint32_t>(arena_.size());
-  arena_.insert(arena_.end(), copy.begin(), copy.begin() + static_cast<ptrdiff_t>(parent.size()));
-  table_[position] = IndexEntry{.hash = static_cast<uint32_t>(hash), .name = offset, .children = 1,
-                                .chunk = kNoChunk, .length = static_cast<uint8_t>(parent.size()),
+  const std::span<const uint8_t> own(copy.data(), parent.size());
+  table_[position] = IndexEntry{.hash = static_cast<uint32_t>(hash),
+                                .name = store_empty_non_terminal(own, zone), .children = 1,
+                                .chunk = kNoChunk, .length = static_cast<uint8_t>(own.size()),
                                 .zone = zone};
   ++size_;
-  // Read the parent from the arena copy: `name` may itself live in the arena.
-  add_child_to_parent({arena_.data() + offset, parent.size()}, zone);
+  add_child_to_parent(own, zone);
 }
 
 void SnapshotIndex::remove_child_from_parent(std::span<const uint8_t> name, uint8_t zone) {
@@ -250,7 +262,7 @@ void SnapshotIndex::remove_child_from_parent(std::span<const uint8_t> name, uint
   IndexEntry& entry = table_[position];
   if (entry.length == 0 || entry.children == 0) return;  // not counted: nothing to undo
   if (--entry.children > 0 || entry.chunk != kNoChunk) return;
-  arena_garbage_ += entry.length;
+  arena_garbage_ += empty_non_terminal_prefix(entry).size();
   erase_at(position);
   remove_child_from_parent(parent, zone);  // the arena is not compacted meanwhile
 }
@@ -259,10 +271,8 @@ void SnapshotIndex::turn_into_empty_non_terminal(size_t position) {
   IndexEntry& entry = table_[position];
   NameBuffer buffer;
   const auto name = entry_name(entry, buffer);
-  const auto offset = static_cast<uint32_t>(arena_.size());
-  arena_.insert(arena_.end(), name.begin(), name.end());
+  entry.name = store_empty_non_terminal(name, entry.zone);
   entry.chunk = kNoChunk;
-  entry.name = offset;
 }
 
 void SnapshotIndex::add_name(uint16_t slot, uint32_t name_index) {
@@ -283,7 +293,7 @@ void SnapshotIndex::add_name(uint16_t slot, uint32_t name_index) {
   }
   IndexEntry& entry = table_[position];
   if (entry.chunk == kNoChunk) {  // was an empty non-terminal: now held
-    arena_garbage_ += entry.length;
+    arena_garbage_ += empty_non_terminal_prefix(entry).size();
     entry.chunk = slot;
     entry.name = name_index;
     return;
@@ -424,10 +434,9 @@ void SnapshotIndex::compact_arena() {
   std::vector<uint8_t> arena;
   for (IndexEntry& entry : table_) {
     if (entry.length == 0 || entry.chunk != kNoChunk) continue;
-    NameBuffer buffer;
-    const auto name = entry_name(entry, buffer);
+    const auto prefix = empty_non_terminal_prefix(entry);
     entry.name = static_cast<uint32_t>(arena.size());
-    arena.insert(arena.end(), name.begin(), name.end());
+    arena.insert(arena.end(), prefix.begin(), prefix.end());
   }
   arena_ = std::move(arena);
   arena_garbage_ = 0;

@@ -105,6 +105,13 @@ class SnapshotIndex {
 
   // The entry's whole name, from the arena or put together in `buffer`.
   std::span<const uint8_t> entry_name(const IndexEntry& entry, NameBuffer& buffer) const;
+  // An empty non-terminal's labels above its apex, in the arena (its apex is the
+  // zone's, held once like a chunk name's).
+  std::span<const uint8_t> empty_non_terminal_prefix(const IndexEntry& entry) const {
+    return {arena_.data() + entry.name, entry.length - apex(entry.zone).size()};
+  }
+  // Appends those labels of `name` to the arena; their offset.
+  uint32_t store_empty_non_terminal(std::span<const uint8_t> name, uint8_t zone);
   // Whether the entry is `name` (of the entry's length): compares in place, no copy.
   bool entry_is(const IndexEntry& entry, std::span<const uint8_t> name) const;
   std::span<const uint8_t> apex(uint8_t zone) const {
@@ -145,7 +152,7 @@ class SnapshotIndex {
   std::array<uint8_t, kMaxZones> apex_length_{};
   uint8_t apex_count_ = 0;
   size_t size_ = 0;
-  std::vector<uint8_t> arena_;  // names of empty non-terminals
+  std::vector<uint8_t> arena_;  // labels of empty non-terminals, above their apex
   size_t arena_garbage_ = 0;
   // Names held by more than one chunk (rare: two Services' endpoints on one address).
   std::unordered_map<std::string, std::vector<Holder>> shared_;
