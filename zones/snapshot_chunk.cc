@@ -1,7 +1,9 @@
 #include "zones/snapshot_chunk.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
+#include <cstring>
 #include <optional>
 #include <span>
 #include <string>
@@ -20,6 +22,7 @@ constexpr uint16_t kTypeNs = dns::to_u16(dns::RRType::kNS);
 constexpr uint16_t kTypeCname = dns::to_u16(dns::RRType::kCNAME);
 constexpr uint16_t kTypeAaaa = dns::to_u16(dns::RRType::kAAAA);
 constexpr uint16_t kTypeSrv = dns::to_u16(dns::RRType::kSRV);
+constexpr uint16_t kTypePtr = dns::to_u16(dns::RRType::kPTR);
 // A Service with more ports than this stores its bare-name SRV answer whole.
 constexpr size_t kMaxAnswerPieces = 32;
 
@@ -87,6 +90,8 @@ struct Workspace {
   std::vector<uint32_t> targets;
   StoredAnswers stored_srv;             // SRV answer sections in the arena, by content
   std::vector<AnswerPiece> pieces;
+  std::vector<uint32_t> owner_ids;      // each owner's name id, once its record is written
+  std::vector<std::pair<uint32_t, uint32_t>> named_targets;  // (arena position, owner)
   AnswerEncoder encoder{std::span<const uint8_t>()};
   // The chunk's contents, copied out at the end at their exact size.
   std::vector<uint8_t> arena;
@@ -122,12 +127,19 @@ class ChunkBuilder {
     work_.blocks.clear();
     work_.cuts.clear();
     work_.stored_srv.clear();
+    work_.named_targets.clear();
     const size_t most = records_.size() + empty_names.size();
     work_.table.assign(std::bit_ceil(2 * most + 16), 0);
     work_.text_table.assign(work_.table.size(), 0);
     group_owners(empty_names);
+    work_.owner_ids.assign(work_.owners.size(), 0);
     for (uint32_t i = 0; i < work_.owners.size(); ++i) add_name(i);
+    // PTR targets written before their own name record: their ids are known now.
+    for (const auto& [position, owner] : work_.named_targets) {
+      std::memcpy(work_.arena.data() + position, &work_.owner_ids[owner], sizeof(uint32_t));
+    }
     auto chunk = std::make_shared<SnapshotChunk>();
+    chunk->apexes_ = apexes_in_arena_;
     chunk->record_count_ = records_.size();
     chunk->arena_.assign(work_.arena.begin(), work_.arena.end());
     chunk->names_.assign(work_.names.begin(), work_.names.end());
@@ -257,6 +269,7 @@ class ChunkBuilder {
                          .block_count = static_cast<uint16_t>(work_.blocks.size())};
     auto& area = work_.names;
     const size_t start = area.size();
+    work_.owner_ids[index] = static_cast<uint32_t>(start);
     area.insert(area.end(), reinterpret_cast<const uint8_t*>(&name),
                 reinterpret_cast<const uint8_t*>(&name + 1));
     area.insert(area.end(), reinterpret_cast<const uint8_t*>(work_.blocks.data()),
@@ -407,6 +420,11 @@ class ChunkBuilder {
       }
     }
     extent.additional_length = static_cast<uint32_t>(encoder.size()) - block.answer_length;
+    if (type == kTypePtr && answer.size() == 1 && answer[0]->size == 1 &&
+        store_named_target(block, **answer[0]->first)) {
+      work_.blocks.push_back(block);
+      return;
+    }
     store_body(block, extent, answer.size() == 1 && type == kTypeSrv);
     work_.blocks.push_back(block);
   }
@@ -432,6 +450,33 @@ class ChunkBuilder {
     if (srv_rrset) work_.stored_srv.remember(answer_at, answer);
   }
 
+  // A PTR answer of one record whose target is an owner of this chunk, written in full
+  // after the fixed fields (nothing to compress against in an in-addr.arpa question):
+  // stores the fixed octets and the target's name id instead (kNamedTarget).
+  bool store_named_target(AnswerBlock& block, const Record& record) {
+    const auto* target_text = std::get_if<std::string>(&record.data);
+    if (target_text == nullptr) return false;
+    const auto target = owner_of_text(*target_text);
+    if (!target) return false;
+    const Owner& owner = work_.owners[*target];
+    const auto wire = wire_of_owner(owner);
+    const auto body = std::span<const uint8_t>(work_.encoder.bytes());
+    if (block.extended() || body.size() != kNamedTargetFixedOctets + wire.size() ||
+        !std::equal(wire.begin(), wire.end(), body.begin() + kNamedTargetFixedOctets)) {
+      return false;
+    }
+    AnswerPiece& apex = apexes_in_arena_[owner.zone];
+    if (apex.length == 0) {
+      const std::string& octets = apexes_[owner.zone];
+      apex = {append_arena({reinterpret_cast<const uint8_t*>(octets.data()), octets.size()}),
+              static_cast<uint32_t>(octets.size())};
+    }
+    block.answer_pieces = kNamedTarget;
+    block.offset = append_arena(body.first(kNamedTargetFixedOctets));
+    work_.named_targets.emplace_back(append_arena(octets_of(uint32_t{0})), *target);
+    return true;
+  }
+
   template <typename T>
   static std::span<const uint8_t> octets_of(const T& value) {
     return {reinterpret_cast<const uint8_t*>(&value), sizeof(value)};
@@ -443,6 +488,7 @@ class ChunkBuilder {
   std::span<const Record* const> records_;
   Workspace& work_;
   std::vector<ExternalCname> external_cnames_;
+  std::array<AnswerPiece, 3> apexes_in_arena_{};
 };
 
 size_t SnapshotChunk::memory_bytes() const {

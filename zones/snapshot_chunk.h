@@ -10,6 +10,7 @@
 // body is valid wherever its chunk lives.
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -39,8 +40,11 @@ struct RRsetCut {
 // One precomputed response body for (name, type), in 16 octets: there are ~200k at
 // 50k objects. The body sits in the chunk's arena at `offset`:
 // - a BlockExtent first, when the block has cuts or additional octets (extended());
-// - the answer octets, or, for an answer made of other answers' octets
-//   (answer_pieces > 0, see answer_pieces.h), a table of that many AnswerPieces;
+// - the answer octets; or, for an answer made of other answers' octets
+//   (answer_pieces > 0, see answer_pieces.h), a table of that many AnswerPieces; or,
+//   for a PTR answer whose target is a name of the same chunk (answer_pieces ==
+//   kNamedTarget), the record's fixed octets and the target's name id: the target is
+//   written from its name record and apex, not stored a second time;
 // - the additional octets (positive answers from our zones carry no authority section).
 // Cuts, from BlockExtent::first_cut: one per answer RRset when there are several (a
 // CNAME chain; one RRset is cut only at its end: answer_length, answer_count), then one
@@ -59,6 +63,11 @@ struct AnswerBlock {
 };
 
 static_assert(sizeof(AnswerBlock) == 16);
+
+// AnswerBlock::answer_pieces of a PTR answer that names its target by id.
+inline constexpr uint8_t kNamedTarget = 0xff;
+// Owner pointer, type, class, TTL and RDLENGTH of that PTR record (RFC 1035 §4.1.3).
+inline constexpr uint32_t kNamedTargetFixedOctets = 12;
 
 struct BlockExtent {
   uint32_t first_cut = 0;
@@ -117,6 +126,16 @@ class SnapshotChunk {
       visit(bytes(start, block.answer_length));
       return;
     }
+    if (block.answer_pieces == kNamedTarget) {
+      visit(bytes(start, kNamedTargetFixedOctets));
+      uint32_t id = 0;
+      std::memcpy(&id, arena_.data() + start + kNamedTargetFixedOctets, sizeof(id));
+      const ChunkName& target = name(id);
+      visit(name_prefix(target));
+      const AnswerPiece apex = apexes_[target.zone];
+      visit(bytes(apex.offset, apex.length));
+      return;
+    }
     for (size_t i = 0; i < block.answer_pieces; ++i) {
       AnswerPiece piece;
       std::memcpy(&piece, arena_.data() + start + i * sizeof(AnswerPiece), sizeof(piece));
@@ -124,10 +143,7 @@ class SnapshotChunk {
     }
   }
   std::span<const uint8_t> additional(const AnswerBlock& block) const {
-    const uint32_t own_answer = block.answer_pieces == 0
-                                    ? block.answer_length
-                                    : block.answer_pieces * uint32_t{sizeof(AnswerPiece)};
-    return bytes(body_start(block) + own_answer, extent(block).additional_length);
+    return bytes(body_start(block) + own_answer_octets(block), extent(block).additional_length);
   }
   // Empty for an answer of one RRset (see AnswerBlock).
   std::span<const RRsetCut> answer_cuts(const AnswerBlock& block) const {
@@ -153,6 +169,11 @@ class SnapshotChunk {
     if (block.extended()) std::memcpy(&extent, arena_.data() + block.offset, sizeof(extent));
     return extent;
   }
+  static uint32_t own_answer_octets(const AnswerBlock& block) {
+    if (block.answer_pieces == 0) return block.answer_length;
+    if (block.answer_pieces == kNamedTarget) return kNamedTargetFixedOctets + sizeof(uint32_t);
+    return block.answer_pieces * uint32_t{sizeof(AnswerPiece)};
+  }
   static uint32_t body_start(const AnswerBlock& block) {
     return block.offset + (block.extended() ? uint32_t{sizeof(BlockExtent)} : 0);
   }
@@ -165,6 +186,8 @@ class SnapshotChunk {
   std::vector<uint8_t> names_;  // name records; its allocation is aligned for the blocks
   size_t name_count_ = 0;
   std::vector<RRsetCut> cuts_;
+  // Where each served zone's apex is in the arena, once a named target needs it.
+  std::array<AnswerPiece, 3> apexes_{};
   std::vector<ExternalCname> external_cnames_;
   size_t record_count_ = 0;
 };

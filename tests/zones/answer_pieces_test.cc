@@ -1,5 +1,6 @@
 // Answers stored as pieces of other answers (zones/answer_pieces.h): the splitting
-// itself, then a Service's bare-name SRV answer as the responder sends it.
+// itself, then a Service's bare-name SRV answer as the responder sends it; and PTR
+// answers that name their target by its name record (zones/snapshot_chunk.h).
 
 #include <gtest/gtest.h>
 
@@ -10,7 +11,7 @@
 namespace clusterdns::zones::testing {
 namespace {
 
-constexpr uint16_t kSRV = 33;
+constexpr uint16_t kPTR = 12, kSRV = 33;
 
 // One record owned by the question (pointer to offset 12) with `rdata` octets.
 std::vector<uint8_t> record(uint8_t fill, uint8_t rdata) {
@@ -152,6 +153,30 @@ TEST(BareNameSrv, TruncatesAsOneRRsetAndTcpCarriesIt) {
   EXPECT_FALSE(tcp.header.has(dns::kFlagTC));
   EXPECT_EQ(tcp.answers.size(), 40u);
   EXPECT_EQ(tcp.additional.size(), 20u);
+}
+
+TEST(NamedTarget, PtrToANameOfTheChunkIsWrittenFromItsRecord) {
+  std::vector<Record> records = apex_records();
+  records.push_back(address("web.default.svc.cluster.local.", "10.96.1.1"));
+  records.push_back(name_record("1.1.96.10.in-addr.arpa.", kPTR, "web.default.svc.cluster.local."));
+  // A target outside our zones has no record to name: stored whole.
+  records.push_back(name_record("2.1.96.10.in-addr.arpa.", kPTR, "gateway.example.com."));
+  const auto snapshot = build_snapshot(records, RecordOptions{});
+
+  const LookupResult named = snapshot->lookup(name_to_wire("1.1.96.10.in-addr.arpa."), kPTR);
+  ASSERT_EQ(named.kind, LookupKind::kAnswer);
+  EXPECT_EQ(named.block->answer_pieces, kNamedTarget);
+  const LookupResult whole = snapshot->lookup(name_to_wire("2.1.96.10.in-addr.arpa."), kPTR);
+  ASSERT_EQ(whole.kind, LookupKind::kAnswer);
+  EXPECT_EQ(whole.block->answer_pieces, 0);
+
+  for (const auto& [question, target] :
+       {std::pair{"1.1.96.10.in-addr.arpa", "web.default.svc.cluster.local."},
+        std::pair{"2.1.96.10.in-addr.arpa", "gateway.example.com."}}) {
+    const auto message = ask(*snapshot, question, kPTR);
+    EXPECT_TRUE(message.header.has(dns::kFlagAA));
+    EXPECT_EQ(rdata_texts(message.answers), std::vector<std::string>{target}) << question;
+  }
 }
 
 }  // namespace
