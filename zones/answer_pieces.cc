@@ -42,6 +42,7 @@ size_t record_length(std::span<const uint8_t> section, size_t at) {
 
 void StoredAnswers::clear() {
   std::fill(table_.begin(), table_.end(), Entry{});
+  octets_.clear();
   size_ = 0;
 }
 
@@ -50,65 +51,58 @@ void StoredAnswers::grow() {
   table_.assign(std::max<size_t>(64, old.size() * 2), Entry{});
   const size_t mask = table_.size() - 1;
   for (const Entry& entry : old) {
-    if (entry.piece.length == 0) continue;
-    size_t at = key_of(entry.hash, entry.piece.length) & mask;
-    while (table_[at].piece.length != 0) at = (at + 1) & mask;
+    if (entry.length == 0) continue;
+    size_t at = key_of(entry.hash, entry.length) & mask;
+    while (table_[at].length != 0) at = (at + 1) & mask;
     table_[at] = entry;
   }
 }
 
-void StoredAnswers::remember(uint32_t offset, std::span<const uint8_t> section) {
+void StoredAnswers::remember(AnswerPiece stored, std::span<const uint8_t> section) {
   if (section.empty()) return;
-  if (2 * (size_ + 1) > table_.size()) grow();
   const uint64_t hash = extend_hash(registry::kFnvOffsetBasis, section);
+  if (find(hash, section) != nullptr) return;  // the same octets stored twice: the first serves
+  if (2 * (size_ + 1) > table_.size()) grow();
   const auto length = static_cast<uint32_t>(section.size());
   const size_t mask = table_.size() - 1;
   size_t at = key_of(hash, length) & mask;
-  while (table_[at].piece.length != 0) {
-    // The same octets stored twice: the first copy serves.
-    if (table_[at].hash == hash && table_[at].piece.length == length) return;
-    at = (at + 1) & mask;
-  }
-  table_[at] = Entry{hash, AnswerPiece{offset, length}};
+  while (table_[at].length != 0) at = (at + 1) & mask;
+  table_[at] = Entry{hash, static_cast<uint32_t>(octets_.size()), length, stored};
+  octets_.insert(octets_.end(), section.begin(), section.end());
   ++size_;
 }
 
-const AnswerPiece* StoredAnswers::find(uint64_t hash, uint32_t length,
-                                       std::span<const uint8_t> octets,
-                                       std::span<const uint8_t> arena) const {
+const StoredAnswers::Entry* StoredAnswers::find(uint64_t hash,
+                                                std::span<const uint8_t> section) const {
   if (table_.empty()) return nullptr;
+  const auto length = static_cast<uint32_t>(section.size());
   const size_t mask = table_.size() - 1;
-  for (size_t at = key_of(hash, length) & mask; table_[at].piece.length != 0;
-       at = (at + 1) & mask) {
+  for (size_t at = key_of(hash, length) & mask; table_[at].length != 0; at = (at + 1) & mask) {
     const Entry& entry = table_[at];
-    if (entry.hash != hash || entry.piece.length != length) continue;
-    const auto stored = arena.subspan(entry.piece.offset, length);
-    if (std::equal(stored.begin(), stored.end(), octets.begin())) return &entry.piece;
+    if (entry.hash != hash || entry.length != length) continue;
+    const uint8_t* known = octets_.data() + entry.octets;
+    if (std::equal(known, known + length, section.begin())) return &entry;
   }
   return nullptr;
 }
 
-bool StoredAnswers::split(std::span<const uint8_t> section, std::span<const uint8_t> arena,
-                          size_t max_pieces, std::vector<AnswerPiece>& pieces) const {
+bool StoredAnswers::split(std::span<const uint8_t> section, size_t max_pieces,
+                          std::vector<AnswerPiece>& pieces) const {
   pieces.clear();
   if (size_ == 0) return false;
   for (size_t start = 0; start < section.size();) {
     if (pieces.size() == max_pieces) return false;
-    const AnswerPiece* longest = nullptr;
+    const Entry* longest = nullptr;
     uint64_t hash = registry::kFnvOffsetBasis;
     for (size_t end = start; end < section.size();) {
       const size_t length = record_length(section, end);
       if (length == 0) return false;
       hash = extend_hash(hash, section.subspan(end, length));
       end += length;
-      const auto candidate = section.subspan(start, end - start);
-      if (const AnswerPiece* found =
-              find(hash, static_cast<uint32_t>(candidate.size()), candidate, arena)) {
-        longest = found;
-      }
+      if (const Entry* found = find(hash, section.subspan(start, end - start))) longest = found;
     }
     if (longest == nullptr) return false;
-    pieces.push_back(*longest);
+    pieces.push_back(longest->stored);
     start += longest->length;
   }
   return true;

@@ -17,34 +17,39 @@
 
 namespace clusterdns::zones {
 
-// Octets of the chunk's arena that another answer section repeats.
+// Where another answer section's octets are stored in the chunk's arena: as octets,
+// or (kTemplatePiece set in `length`) as an SRV template (snapshot_chunk.h).
 struct AnswerPiece {
+  static constexpr uint32_t kTemplatePiece = 0x80000000u;
   uint32_t offset = 0;
-  uint32_t length = 0;
+  uint32_t length = 0;  // stored octets, with kTemplatePiece
 };
 
 class StoredAnswers {
  public:
-  // Forgets everything (a new chunk), keeping the table's room.
+  // Forgets everything (a new chunk), keeping the room.
   void clear();
-  // An answer section now stored at `offset` in the arena.
-  void remember(uint32_t offset, std::span<const uint8_t> section);
+  // An answer section with these octets, now stored as `stored` (keeps a copy of the
+  // octets to compare with: the stored form may differ).
+  void remember(AnswerPiece stored, std::span<const uint8_t> section);
   // Fills `pieces` with stored sections that together are exactly `section`, longest
   // first from the front, at most `max_pieces`; false (pieces unspecified) when that
-  // cannot be done. `arena` holds what remember() was told about.
-  bool split(std::span<const uint8_t> section, std::span<const uint8_t> arena,
-             size_t max_pieces, std::vector<AnswerPiece>& pieces) const;
+  // cannot be done.
+  bool split(std::span<const uint8_t> section, size_t max_pieces,
+             std::vector<AnswerPiece>& pieces) const;
 
  private:
   struct Entry {
     uint64_t hash = 0;
-    AnswerPiece piece;  // length 0: a free entry
+    uint32_t octets = 0;  // in octets_
+    uint32_t length = 0;  // 0: a free entry
+    AnswerPiece stored;
   };
-  const AnswerPiece* find(uint64_t hash, uint32_t length, std::span<const uint8_t> octets,
-                          std::span<const uint8_t> arena) const;
+  const Entry* find(uint64_t hash, std::span<const uint8_t> section) const;
   void grow();
 
   std::vector<Entry> table_;
+  std::vector<uint8_t> octets_;
   size_t size_ = 0;
 };
 

@@ -92,6 +92,7 @@ struct Workspace {
   std::vector<AnswerPiece> pieces;
   std::vector<uint32_t> owner_ids;      // each owner's name id, once its record is written
   std::vector<std::pair<uint32_t, uint32_t>> named_targets;  // (arena position, owner)
+  std::vector<uint32_t> targets_in_chunk;  // an SRV template's targets, in order
   AnswerEncoder encoder{std::span<const uint8_t>()};
   // The chunk's contents, copied out at the end at their exact size.
   std::vector<uint8_t> arena;
@@ -425,29 +426,76 @@ class ChunkBuilder {
       work_.blocks.push_back(block);
       return;
     }
-    store_body(block, extent, answer.size() == 1 && type == kTypeSrv);
+    store_body(block, extent, answer.size() == 1 && type == kTypeSrv ? answer[0] : nullptr);
     work_.blocks.push_back(block);
   }
 
-  // Puts the encoded body in the arena. An SRV answer of one RRset is stored as pieces
-  // of SRV answers stored before it when it can be (a Service's bare name after its
-  // `_port._proto` names, which sort first); otherwise whole, for later ones to use.
-  void store_body(AnswerBlock& block, const BlockExtent& extent, bool srv_rrset) {
+  // Puts the encoded body in the arena. An SRV answer of one RRset (`srv`) is stored,
+  // when it can be, as pieces of SRV answers stored before it (a Service's bare name
+  // after its `_port._proto` names, which sort first); else as an SRV template; else
+  // whole. Either of the last two can be a piece of later ones.
+  void store_body(AnswerBlock& block, const BlockExtent& extent, const RRset* srv) {
     const auto body = std::span<const uint8_t>(work_.encoder.bytes());
     const auto answer = body.first(block.answer_length);
+    const auto additional = body.subspan(answer.size());
+    auto& pieces = work_.pieces;
+    const bool split = srv != nullptr &&
+                       work_.stored_srv.split(answer, kMaxAnswerPieces, pieces) &&
+                       pieces.size() * sizeof(AnswerPiece) < answer.size();
+    const bool templated = srv != nullptr && !split && block.answer_count == srv->size &&
+                           srv_template_targets(*srv, answer);
+    if (templated) {  // before the body: the apexes go into the arena too
+      for (const uint32_t target : work_.targets_in_chunk) store_apex(work_.owners[target].zone);
+    }
     block.offset = static_cast<uint32_t>(work_.arena.size());
     if (block.extended()) append_arena(octets_of(extent));
-    auto& pieces = work_.pieces;
-    if (srv_rrset && work_.stored_srv.split(answer, work_.arena, kMaxAnswerPieces, pieces) &&
-        pieces.size() * sizeof(AnswerPiece) < answer.size()) {
+    if (split) {
       block.answer_pieces = static_cast<uint8_t>(pieces.size());
       append_arena({reinterpret_cast<const uint8_t*>(pieces.data()),
                     pieces.size() * sizeof(AnswerPiece)});
-      append_arena(body.subspan(answer.size()));
+      append_arena(additional);
+      return;
+    }
+    if (templated) {
+      block.answer_pieces = kSrvTemplate;
+      const auto at = static_cast<uint32_t>(work_.arena.size());
+      size_t record = 0;
+      for (const uint32_t target : work_.targets_in_chunk) {
+        append_arena(answer.subspan(record, kSrvFixedOctets));
+        work_.named_targets.emplace_back(append_arena(octets_of(uint32_t{0})), target);
+        record += kSrvFixedOctets + work_.owners[target].wire_length;
+      }
+      const auto length = static_cast<uint32_t>(work_.arena.size()) - at;
+      work_.stored_srv.remember({at, length | AnswerPiece::kTemplatePiece}, answer);
+      append_arena(additional);
       return;
     }
     const uint32_t answer_at = append_arena(body);
-    if (srv_rrset) work_.stored_srv.remember(answer_at, answer);
+    if (srv != nullptr) {
+      work_.stored_srv.remember({answer_at, static_cast<uint32_t>(answer.size())}, answer);
+    }
+  }
+
+  // Whether every record of this encoded SRV answer is the question pointer, 16 fixed
+  // octets and then, in full, the target, an owner of this chunk (into
+  // work_.targets_in_chunk, in order).
+  bool srv_template_targets(const RRset& srv, std::span<const uint8_t> answer) {
+    auto& targets = work_.targets_in_chunk;
+    targets.clear();
+    size_t at = 0;
+    for (const Record* record : srv.records()) {
+      const auto owner = owner_of_text(std::get<SrvData>(record->data).target);
+      if (!owner) return false;
+      const auto wire = wire_of_owner(*owner);
+      const size_t length = record_length(answer, at);
+      if (length != kSrvFixedOctets + wire.size() || answer[at] != 0xc0 || answer[at + 1] != 0x0c ||
+          !std::equal(wire.begin(), wire.end(), answer.begin() + static_cast<ptrdiff_t>(at + kSrvFixedOctets))) {
+        return false;
+      }
+      targets.push_back(*owner);
+      at += length;
+    }
+    return at == answer.size();
   }
 
   // A PTR answer of one record whose target is an owner of this chunk, written in full
@@ -465,16 +513,21 @@ class ChunkBuilder {
         !std::equal(wire.begin(), wire.end(), body.begin() + kNamedTargetFixedOctets)) {
       return false;
     }
-    AnswerPiece& apex = apexes_in_arena_[owner.zone];
-    if (apex.length == 0) {
-      const std::string& octets = apexes_[owner.zone];
-      apex = {append_arena({reinterpret_cast<const uint8_t*>(octets.data()), octets.size()}),
-              static_cast<uint32_t>(octets.size())};
-    }
+    store_apex(owner.zone);
     block.answer_pieces = kNamedTarget;
     block.offset = append_arena(body.first(kNamedTargetFixedOctets));
     work_.named_targets.emplace_back(append_arena(octets_of(uint32_t{0})), *target);
     return true;
+  }
+
+  // A named target is written as its labels and its zone's apex: the apex's octets
+  // are in the arena once, from the first target of that zone on.
+  void store_apex(uint8_t zone) {
+    AnswerPiece& apex = apexes_in_arena_[zone];
+    if (apex.length != 0) return;
+    const std::string& octets = apexes_[zone];
+    apex = {append_arena({reinterpret_cast<const uint8_t*>(octets.data()), octets.size()}),
+            static_cast<uint32_t>(octets.size())};
   }
 
   template <typename T>

@@ -44,7 +44,9 @@ struct RRsetCut {
 //   (answer_pieces > 0, see answer_pieces.h), a table of that many AnswerPieces; or,
 //   for a PTR answer whose target is a name of the same chunk (answer_pieces ==
 //   kNamedTarget), the record's fixed octets and the target's name id: the target is
-//   written from its name record and apex, not stored a second time;
+//   written from its name record and apex, not stored a second time; or, for an SRV
+//   answer whose targets are all names of the chunk (kSrvTemplate), per record its
+//   18 octets before the target and the target's name id (an SRV template);
 // - the additional octets (positive answers from our zones carry no authority section).
 // Cuts, from BlockExtent::first_cut: one per answer RRset when there are several (a
 // CNAME chain; one RRset is cut only at its end: answer_length, answer_count), then one
@@ -68,6 +70,11 @@ static_assert(sizeof(AnswerBlock) == 16);
 inline constexpr uint8_t kNamedTarget = 0xff;
 // Owner pointer, type, class, TTL and RDLENGTH of that PTR record (RFC 1035 §4.1.3).
 inline constexpr uint32_t kNamedTargetFixedOctets = 12;
+// AnswerBlock::answer_pieces of an SRV template, and what it holds per record: owner
+// pointer, type, class, TTL, RDLENGTH, priority, weight, port; then the target's id.
+inline constexpr uint8_t kSrvTemplate = 0xfe;
+inline constexpr uint32_t kSrvFixedOctets = 18;
+inline constexpr uint32_t kSrvTemplateRecord = kSrvFixedOctets + sizeof(uint32_t);
 
 struct BlockExtent {
   uint32_t first_cut = 0;
@@ -128,18 +135,21 @@ class SnapshotChunk {
     }
     if (block.answer_pieces == kNamedTarget) {
       visit(bytes(start, kNamedTargetFixedOctets));
-      uint32_t id = 0;
-      std::memcpy(&id, arena_.data() + start + kNamedTargetFixedOctets, sizeof(id));
-      const ChunkName& target = name(id);
-      visit(name_prefix(target));
-      const AnswerPiece apex = apexes_[target.zone];
-      visit(bytes(apex.offset, apex.length));
+      visit_target(start + kNamedTargetFixedOctets, visit);
+      return;
+    }
+    if (block.answer_pieces == kSrvTemplate) {
+      visit_srv_template(start, block.answer_count * kSrvTemplateRecord, visit);
       return;
     }
     for (size_t i = 0; i < block.answer_pieces; ++i) {
       AnswerPiece piece;
       std::memcpy(&piece, arena_.data() + start + i * sizeof(AnswerPiece), sizeof(piece));
-      visit(bytes(piece.offset, piece.length));
+      if ((piece.length & AnswerPiece::kTemplatePiece) != 0) {
+        visit_srv_template(piece.offset, piece.length & ~AnswerPiece::kTemplatePiece, visit);
+      } else {
+        visit(bytes(piece.offset, piece.length));
+      }
     }
   }
   std::span<const uint8_t> additional(const AnswerBlock& block) const {
@@ -169,9 +179,27 @@ class SnapshotChunk {
     if (block.extended()) std::memcpy(&extent, arena_.data() + block.offset, sizeof(extent));
     return extent;
   }
+  // The target named by the id at `at` in the arena: its labels, then its apex.
+  template <typename Visit>
+  void visit_target(uint32_t at, Visit& visit) const {
+    uint32_t id = 0;
+    std::memcpy(&id, arena_.data() + at, sizeof(id));
+    const ChunkName& target = name(id);
+    visit(name_prefix(target));
+    const AnswerPiece apex = apexes_[target.zone];
+    visit(bytes(apex.offset, apex.length));
+  }
+  template <typename Visit>
+  void visit_srv_template(uint32_t at, uint32_t length, Visit& visit) const {
+    for (const uint32_t end = at + length; at < end; at += kSrvTemplateRecord) {
+      visit(bytes(at, kSrvFixedOctets));
+      visit_target(at + kSrvFixedOctets, visit);
+    }
+  }
   static uint32_t own_answer_octets(const AnswerBlock& block) {
     if (block.answer_pieces == 0) return block.answer_length;
     if (block.answer_pieces == kNamedTarget) return kNamedTargetFixedOctets + sizeof(uint32_t);
+    if (block.answer_pieces == kSrvTemplate) return block.answer_count * kSrvTemplateRecord;
     return block.answer_pieces * uint32_t{sizeof(AnswerPiece)};
   }
   static uint32_t body_start(const AnswerBlock& block) {

@@ -32,7 +32,7 @@ struct Arena {
   uint32_t store(const std::vector<uint8_t>& section) {
     const auto offset = static_cast<uint32_t>(octets.size());
     octets.insert(octets.end(), section.begin(), section.end());
-    stored.remember(offset, section);
+    stored.remember({offset, static_cast<uint32_t>(section.size())}, section);
     return offset;
   }
   std::vector<uint8_t> octets;
@@ -58,7 +58,7 @@ TEST(StoredAnswers, SplitsIntoRememberedSectionsInOrder) {
   const uint32_t second_at = arena.store(second);
 
   std::vector<AnswerPiece> pieces;
-  ASSERT_TRUE(arena.stored.split(joined({first, second}), arena.octets, 8, pieces));
+  ASSERT_TRUE(arena.stored.split(joined({first, second}), 8, pieces));
   ASSERT_EQ(pieces.size(), 2u);
   EXPECT_EQ(pieces[0].offset, first_at);
   EXPECT_EQ(pieces[0].length, first.size());
@@ -66,10 +66,23 @@ TEST(StoredAnswers, SplitsIntoRememberedSectionsInOrder) {
   EXPECT_EQ(pieces[1].length, second.size());
 
   // The other order, and a section stored whole, work too.
-  ASSERT_TRUE(arena.stored.split(joined({second, first}), arena.octets, 8, pieces));
+  ASSERT_TRUE(arena.stored.split(joined({second, first}), 8, pieces));
   EXPECT_EQ(pieces[0].offset, second_at);
-  ASSERT_TRUE(arena.stored.split(first, arena.octets, 8, pieces));
+  ASSERT_TRUE(arena.stored.split(first, 8, pieces));
   ASSERT_EQ(pieces.size(), 1u);
+}
+
+TEST(StoredAnswers, GivesBackTheStoredFormItWasTold) {
+  // An answer stored in another form (an SRV template) is found by its octets.
+  StoredAnswers stored;
+  const auto section = joined({record('a', 6)});
+  const AnswerPiece as_template{40, 22 | AnswerPiece::kTemplatePiece};
+  stored.remember(as_template, section);
+  std::vector<AnswerPiece> pieces;
+  ASSERT_TRUE(stored.split(joined({section, section}), 8, pieces));
+  ASSERT_EQ(pieces.size(), 2u);
+  EXPECT_EQ(pieces[1].offset, 40u);
+  EXPECT_EQ(pieces[1].length, as_template.length);
 }
 
 TEST(StoredAnswers, RefusesWhatIsNotMadeOfStoredSections) {
@@ -78,14 +91,14 @@ TEST(StoredAnswers, RefusesWhatIsNotMadeOfStoredSections) {
   arena.store(first);
   std::vector<AnswerPiece> pieces;
   // A record nobody stored.
-  EXPECT_FALSE(arena.stored.split(joined({first, record('z', 6)}), arena.octets, 8, pieces));
+  EXPECT_FALSE(arena.stored.split(joined({first, record('z', 6)}), 8, pieces));
   // Only part of a stored section: pieces are whole stored sections.
-  EXPECT_FALSE(arena.stored.split(record('a', 6), arena.octets, 8, pieces));
+  EXPECT_FALSE(arena.stored.split(record('a', 6), 8, pieces));
   // More pieces than allowed.
-  EXPECT_FALSE(arena.stored.split(joined({first, first, first}), arena.octets, 2, pieces));
+  EXPECT_FALSE(arena.stored.split(joined({first, first, first}), 2, pieces));
   // Forgotten after clear().
   arena.stored.clear();
-  EXPECT_FALSE(arena.stored.split(first, arena.octets, 8, pieces));
+  EXPECT_FALSE(arena.stored.split(first, 8, pieces));
 }
 
 std::string endpoint_name(int i) {
@@ -129,6 +142,18 @@ TEST(BareNameSrv, IsStoredAsItsPortsAnswersAndAnswersInFull) {
   const LookupResult found = snapshot->lookup(bare, kSRV);
   ASSERT_EQ(found.kind, LookupKind::kAnswer);
   EXPECT_EQ(found.block->answer_pieces, 2);
+  // Each port's answer names its targets by their records (an SRV template).
+  const LookupResult port =
+      snapshot->lookup(name_to_wire("_pg._tcp.db.default.svc.cluster.local."), kSRV);
+  ASSERT_EQ(port.kind, LookupKind::kAnswer);
+  EXPECT_EQ(port.block->answer_pieces, kSrvTemplate);
+  const auto port_message = parse(
+      ask_srv(*snapshot, "_pg._tcp.db.default.svc.cluster.local", std::nullopt, dns::Transport::kUdp));
+  EXPECT_EQ(rdata_texts(port_message.answers),
+            (std::vector<std::string>{"0 33 5432 " + endpoint_name(0), "0 33 5432 " + endpoint_name(1),
+                                      "0 33 5432 " + endpoint_name(2)}));
+  ASSERT_EQ(port_message.additional.size(), 3u);
+  EXPECT_EQ(text(port_message.additional[2].owner), endpoint_name(2));
 
   const auto message =
       parse(ask_srv(*snapshot, "db.default.svc.cluster.local", std::nullopt, dns::Transport::kUdp));
