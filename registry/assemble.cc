@@ -62,7 +62,9 @@ void keep_unique(const SharedList<T>& items, size_t at, size_t count, uint32_t f
       kept.push_back({&items, i, file});
       continue;
     }
-    const std::string name = ns.empty() ? item.name : std::string(ns) + "/" + item.name;
+    const std::string_view item_name = item.name;
+    const std::string name =
+        ns.empty() ? std::string(item_name) : std::string(ns) + "/" + std::string(item_name);
     diagnostics.push_back(diagnostic_at(files, where, Diagnostic::Severity::kError,
                                         std::string("duplicate ") + kind + " " + name +
                                             " (first defined at " + source_text(files, it->second) +

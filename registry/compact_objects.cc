@@ -23,6 +23,11 @@ void share(SharedList<T>& items, SharingPool<Value>& pool, Get get) {
 }  // namespace
 
 void compact_objects(FileObjects& file) {
+  // A file most often holds one namespace's objects: they share its name.
+  SharingPool<CompactString> namespaces;
+  share(file.services, namespaces, [](auto& service) { return &service.namespace_name; });
+  share(file.pods, namespaces, [](auto& pod) { return &pod.namespace_name; });
+  share(file.endpoint_objects, namespaces, [](auto& object) { return &object.namespace_name; });
   SharingPool<Labels> labels;
   share(file.pods, labels, [](auto& pod) { return &pod.labels; });
   share(file.services, labels, [](auto& service) { return &service.labels; });

@@ -1,6 +1,7 @@
 #pragma once
 // A freshly parsed file's objects, made to take less memory while they are kept (issue 8):
-// equal label sets share one array, and lists give back their spare capacity.
+// equal label sets and namespace names share one copy, and lists give back their spare
+// capacity.
 
 #include "registry/loader.h"
 

@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <new>
+#include <ostream>
 
 namespace clusterdns::registry {
 
@@ -45,6 +46,10 @@ void CompactString::release() noexcept {
     ::operator delete(block_);
   }
   block_ = nullptr;
+}
+
+std::ostream& operator<<(std::ostream& out, const CompactString& text) {
+  return out << text.view();
 }
 
 }  // namespace clusterdns::registry

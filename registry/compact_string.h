@@ -9,6 +9,7 @@
 #include <compare>
 #include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 
@@ -53,6 +54,9 @@ class CompactString {
 
   Block* block_ = nullptr;
 };
+
+// Prints the characters (for diagnostics and test failure messages).
+std::ostream& operator<<(std::ostream& out, const CompactString& text);
 
 inline std::string operator+(const std::string& a, const CompactString& b) {
   return a + std::string(b.view());

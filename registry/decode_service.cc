@@ -212,7 +212,7 @@ void decode_ip_families(const YamlNode& spec, Service& service, FieldReader& rea
 void decode_external(const YamlNode& spec, Service& service, FieldReader& reader) {
   if (auto name = reader.string(spec, "externalName", "spec")) service.external_name = *name;
   if (service.type == ServiceType::kExternalName) {
-    std::string name = service.external_name;
+    std::string name = service.external_name.str();
     if (!name.empty() && name.back() == '.') name.pop_back();
     if (service.external_name.empty()) {
       reader.error(spec, "spec.externalName is required for an ExternalName Service");

@@ -225,6 +225,15 @@ bool same(const Range& a, const Range& b) {
                     [](const auto& x, const auto& y) { return &x == &y || x == y; });
 }
 
+// The Endpoints of one namespace mostly list the same few ports: they share one array
+// each (issue 8).
+Endpoints with_shared_ports(Endpoints endpoints, SharingPool<SharedArray<EndpointPort>>& pool) {
+  for (EndpointSubset& subset : endpoints.subsets) {
+    if (!subset.ports.empty()) subset.ports = pool.canonical(subset.ports);
+  }
+  return endpoints;
+}
+
 // Endpoints of the Services in `services` (one namespace), in their order.
 void derive_services(SharedRange<Service> services, const PodIndex& index,
                      const ClusterState& state, SharedList<Endpoints>& all) {
@@ -234,15 +243,16 @@ void derive_services(SharedRange<Service> services, const PodIndex& index,
   for (const auto& slice : in_namespace(state.endpoint_slices, ns)) {
     slices[slice.service_name].push_back(&slice);
   }
-  std::map<std::string_view, const std::shared_ptr<const Endpoints>*> objects;
+  std::map<std::string_view, const SharedObject<Endpoints>*> objects;
   const auto given = in_namespace(state.endpoint_objects, ns);
   for (auto it = given.begin(); it != given.end(); ++it) objects[it->name] = &it.shared();
+  SharingPool<SharedArray<EndpointPort>> ports;
   for (const auto& service : services) {
     if (service.type == ServiceType::kExternalName) continue;
     if (service.selector && !service.selector->empty()) {
-      all.push_back(derive_endpoints(service, index.select(service)));
+      all.push_back(with_shared_ports(derive_endpoints(service, index.select(service)), ports));
     } else if (auto it = slices.find(service.name); it != slices.end()) {
-      all.push_back(endpoints_from_slices(service, it->second));
+      all.push_back(with_shared_ports(endpoints_from_slices(service, it->second), ports));
     } else if (auto object = objects.find(service.name); object != objects.end()) {
       all.push_shared(*object->second);
     }
@@ -373,7 +383,9 @@ void rederive_endpoints(ClusterState& state, const EndpointsChange& change) {
       const bool selected =
           std::any_of(changed.pod_labels.begin(), changed.pod_labels.end(),
                       [&](const Labels& labels) { return selects(service, labels); });
-      if (selected || changed.services.count(service.name) != 0) affected.push_back(&service);
+      if (selected || changed.services.count(service.name.view()) != 0) {
+        affected.push_back(&service);
+      }
     }
     if (affected.size() > kMaxAffectedServices) {
       replace_namespace(state, ns);

@@ -39,7 +39,7 @@ SharedList<Endpoints> derive_all_endpoints(const ClusterState& state,
 struct EndpointsChange {
   struct InNamespace {
     std::vector<Labels> pod_labels;
-    std::set<std::string> services;
+    std::set<std::string, std::less<>> services;
   };
   std::map<std::string, InNamespace> namespaces;
 };

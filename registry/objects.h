@@ -13,6 +13,7 @@
 
 #include "registry/compact_string.h"
 #include "registry/ip_address.h"
+#include "registry/ip_list.h"
 #include "registry/labels.h"
 #include "registry/shared_array.h"
 #include "registry/shared_list.h"
@@ -81,26 +82,29 @@ struct ServicePort {
   friend auto operator<=>(const ServicePort&, const ServicePort&) = default;
 };
 
+// Names are CompactStrings (issue 8): the objects of one file share their namespace's,
+// and the derived Endpoints share their Service's. The small fields sit together so
+// that they pack without padding.
 struct Service {
-  std::string namespace_name;
-  std::string name;
+  CompactString namespace_name;
+  CompactString name;
   ServiceType type = ServiceType::kClusterIP;
   bool headless = false;                // clusterIP: None
-  std::vector<IpAddress> cluster_ips;   // explicit or allocated; empty when headless/ExternalName
   bool cluster_ip_allocated = false;    // true when the registry chose the address
-  std::string external_name;            // ExternalName only
-  SharedArray<ServicePort> ports;
-  std::optional<Labels> selector;       // nullopt: no selector (endpoints come from objects)
-  bool publish_not_ready_addresses = false;
-  bool synthesized = false;             // default/kubernetes made up by the registry
-  SourceRef where;
+  bool prefer_dual_stack = false;       // ipFamilyPolicy PreferDualStack/RequireDualStack
+  IpList cluster_ips;                   // explicit or allocated; empty when headless/ExternalName
   // spec.ipFamilies, else the families of the ClusterIPs, else the service CIDR's family
   // (requireDualStack/preferDualStack headless Services get both).
   IpFamilies ip_families;
-  std::vector<std::string> external_ips;  // spec.externalIPs, for `get services`
+  bool publish_not_ready_addresses = false;
+  CompactString external_name;          // ExternalName only
+  SharedArray<ServicePort> ports;
+  std::optional<Labels> selector;       // nullopt: no selector (endpoints come from objects)
+  bool synthesized = false;             // default/kubernetes made up by the registry
+  SourceRef where;
+  SharedArray<std::string> external_ips;  // spec.externalIPs, for `get services`
   Labels labels;                          // metadata.labels
   SourceRef cluster_ip_where;             // the clusterIP(s) node, for duplicate reports
-  bool prefer_dual_stack = false;         // ipFamilyPolicy PreferDualStack/RequireDualStack
   friend bool operator==(const Service&, const Service&) = default;
 };
 
@@ -115,19 +119,19 @@ struct ContainerPort {
 enum class PodPhase : uint8_t { kPending, kRunning, kSucceeded, kFailed, kUnknown };
 
 struct Pod {
-  std::string namespace_name;
-  std::string name;
+  CompactString namespace_name;
+  CompactString name;
   Labels labels;
-  std::vector<IpAddress> ips;  // status.podIPs (or podIP), primary first
+  IpList ips;                  // status.podIPs (or podIP), primary first
   PodPhase phase = PodPhase::kPending;
   bool ready = false;          // Ready condition is "True"
   bool terminating = false;    // metadata.deletionTimestamp set
+  bool simulated = false;      // made up by --simulate-pods
+  SourceRef where;
   CompactString hostname;      // spec.hostname
   CompactString subdomain;     // spec.subdomain
   CompactString node_name;     // spec.nodeName
   SharedArray<ContainerPort> ports;
-  bool simulated = false;      // made up by --simulate-pods
-  SourceRef where;
   // For `get pods`: spec.containers count, ready ones and restarts from containerStatuses.
   uint16_t containers = 0;
   uint16_t ready_containers = 0;
@@ -148,19 +152,22 @@ struct EndpointPort {
   uint16_t port = 0;
   Protocol protocol = Protocol::kTcp;
   friend bool operator==(const EndpointPort&, const EndpointPort&) = default;
+  friend auto operator<=>(const EndpointPort&, const EndpointPort&) = default;
 };
 
 struct EndpointSubset {
   std::vector<EndpointAddress> addresses;
   std::vector<EndpointAddress> not_ready_addresses;
-  std::vector<EndpointPort> ports;
+  // Equal port lists share one array: a namespace's derived Endpoints mostly list the
+  // same few ports (issue 8).
+  SharedArray<EndpointPort> ports;
   friend bool operator==(const EndpointSubset&, const EndpointSubset&) = default;
 };
 
 // An Endpoints object, given in a manifest or derived by the endpoints controller.
 struct Endpoints {
-  std::string namespace_name;
-  std::string name;
+  CompactString namespace_name;
+  CompactString name;
   std::vector<EndpointSubset> subsets;
   SourceRef where;
   friend bool operator==(const Endpoints&, const Endpoints&) = default;

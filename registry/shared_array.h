@@ -10,9 +10,10 @@
 #include <initializer_list>
 #include <functional>
 #include <set>
-#include <memory>
 #include <utility>
 #include <vector>
+
+#include "registry/shared_object.h"
 
 namespace clusterdns::registry {
 
@@ -31,7 +32,7 @@ class SharedArray {
   SharedArray(Items items) {  // NOLINT(google-explicit-constructor)
     if (!items.empty()) {
       items.shrink_to_fit();
-      items_ = std::make_shared<Items>(std::move(items));
+      items_ = SharedObject<Items>::make(std::move(items));
     }
   }
 
@@ -46,12 +47,11 @@ class SharedArray {
   // The array to change: this object's own, copied first when shared.
   Items& mutate() {
     if (!items_) {
-      items_ = std::make_shared<Items>();
-    } else if (items_.use_count() != 1) {
-      items_ = std::make_shared<Items>(*items_);
+      items_ = SharedObject<Items>::make(Items());
+    } else if (!items_.unique()) {
+      items_ = SharedObject<Items>::make(*items_);
     }
-    // Not undefined: every array is created non-const above.
-    return const_cast<Items&>(*items_);
+    return items_.unique_value();
   }
   // Appends with exactly the room needed: these arrays are small and kept for long.
   void push_back(T item) {
@@ -59,7 +59,7 @@ class SharedArray {
     items.reserve(items.size() + 1);
     items.push_back(std::move(item));
   }
-  void clear() { items_.reset(); }
+  void clear() { items_ = SharedObject<Items>(); }
 
   // Whether both share one array (then they are equal without comparing).
   bool shares_with(const SharedArray& other) const { return items_ == other.items_; }
@@ -77,7 +77,7 @@ class SharedArray {
     return items_ ? *items_ : none;
   }
 
-  std::shared_ptr<const Items> items_;  // null when empty
+  SharedObject<Items> items_;  // null when empty
 };
 
 // Makes equal values (arrays, labels, compact strings: anything with shares_with and

@@ -1,8 +1,8 @@
 #pragma once
 // A list of objects that copies cheaply: it holds each object once, behind a shared
-// pointer, and reads like a std::vector of const objects. The watcher's file cache and
-// the assembled ClusterState list the same 50k Services and Pods; with this list they
-// share them instead of holding two copies (issue 8: memory per object).
+// handle (shared_object.h), and reads like a std::vector of const objects. The watcher's
+// file cache and the assembled ClusterState list the same 50k Services and Pods; with
+// this list they share them instead of holding two copies (issue 8: memory per object).
 //
 // Changing an object goes through mutate(), which copies it first when another list
 // still shares it (copy on write), so every list behaves as if it owned its objects.
@@ -12,16 +12,17 @@
 #include <cstddef>
 #include <initializer_list>
 #include <iterator>
-#include <memory>
 #include <ranges>
 #include <utility>
 #include <vector>
+
+#include "registry/shared_object.h"
 
 namespace clusterdns::registry {
 
 template <class T>
 class SharedList {
-  using Slots = std::vector<std::shared_ptr<const T>>;
+  using Slots = std::vector<SharedObject<T>>;
 
  public:
   using value_type = T;
@@ -62,7 +63,7 @@ class SharedList {
 
     typename Slots::const_iterator slot() const { return slot_; }
     // The object's shared handle, to put the same object into another list.
-    const std::shared_ptr<const T>& shared() const { return *slot_; }
+    const SharedObject<T>& shared() const { return *slot_; }
 
    private:
     typename Slots::const_iterator slot_;
@@ -94,7 +95,7 @@ class SharedList {
   const_iterator end() const { return const_iterator(slots_.end()); }
 
   // The object's shared handle, to put the same object into another list.
-  const std::shared_ptr<const T>& shared(size_t i) const { return slots_[i]; }
+  const SharedObject<T>& shared(size_t i) const { return slots_[i]; }
 
   void push_back(T item) { slots_.push_back(make(std::move(item))); }
   template <class... Args>
@@ -102,14 +103,14 @@ class SharedList {
     slots_.push_back(make(T(std::forward<Args>(args)...)));
     return *slots_.back();
   }
-  void push_shared(std::shared_ptr<const T> item) { slots_.push_back(std::move(item)); }
-  void replace_shared(size_t i, std::shared_ptr<const T> item) { slots_[i] = std::move(item); }
+  void push_shared(SharedObject<T> item) { slots_.push_back(std::move(item)); }
+  void replace_shared(size_t i, SharedObject<T> item) { slots_[i] = std::move(item); }
   void pop_back() { slots_.pop_back(); }
 
   const_iterator insert(const_iterator at, T item) {
     return const_iterator(slots_.insert(at.slot(), make(std::move(item))));
   }
-  const_iterator insert_shared(const_iterator at, std::shared_ptr<const T> item) {
+  const_iterator insert_shared(const_iterator at, SharedObject<T> item) {
     return const_iterator(slots_.insert(at.slot(), std::move(item)));
   }
   // Inserts another list's objects [first, last), shared.
@@ -132,9 +133,8 @@ class SharedList {
   // The object at `i`, to change: copied first when another list shares it.
   T& mutate(size_t i) {
     auto& slot = slots_[i];
-    if (slot.use_count() != 1) slot = make(T(*slot));
-    // Not undefined: every object was created non-const by make().
-    return const_cast<T&>(*slot);
+    if (!slot.unique()) slot = make(T(*slot));
+    return slot.unique_value();
   }
   T& mutate_back() { return mutate(slots_.size() - 1); }
   // Calls change(T&) on each object for which needs(const T&) is true; only those are
@@ -159,9 +159,7 @@ class SharedList {
   }
 
  private:
-  static std::shared_ptr<const T> make(T item) {
-    return std::make_shared<T>(std::move(item));
-  }
+  static SharedObject<T> make(T item) { return SharedObject<T>::make(std::move(item)); }
 
   Slots slots_;
 };

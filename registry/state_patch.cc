@@ -67,7 +67,7 @@ std::optional<FileMap> map_files(const std::vector<std::string>& old_paths,
 // A fresh object, numbered with the index of its file.
 template <class T>
 struct Fresh {
-  std::shared_ptr<const T> item;
+  SharedObject<T> item;
 };
 
 template <class T>
@@ -88,7 +88,7 @@ std::optional<std::vector<Fresh<T>>> fresh_objects(const SharedList<T>& current,
       }
       T numbered = items[i];
       set_file(numbered, index);
-      fresh.push_back({std::make_shared<const T>(std::move(numbered))});
+      fresh.push_back({SharedObject<T>::make(std::move(numbered))});
     }
   }
   std::sort(fresh.begin(), fresh.end(),
@@ -109,10 +109,10 @@ std::optional<std::vector<Fresh<T>>> fresh_objects(const SharedList<T>& current,
 // What a changed object means for endpoints.
 void note(const Namespace&, EndpointsChange&) {}
 void note(const Pod& pod, EndpointsChange& change) {
-  change.namespaces[pod.namespace_name].pod_labels.push_back(pod.labels);
+  change.namespaces[pod.namespace_name.str()].pod_labels.push_back(pod.labels);
 }
 void note(const Endpoints& object, EndpointsChange& change) {
-  change.namespaces[object.namespace_name].services.insert(object.name);
+  change.namespaces[object.namespace_name.str()].services.insert(object.name.str());
 }
 void note(const EndpointSlice& slice, EndpointsChange& change) {
   change.namespaces[slice.namespace_name].services.insert(slice.service_name);

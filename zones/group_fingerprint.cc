@@ -46,6 +46,15 @@ class Hasher {
     add(items.size());
     for (const T& item : items) add(item);
   }
+  template <typename T>
+  void add(const registry::SharedArray<T>& items) {
+    add(items.size());
+    for (const T& item : items) add(item);
+  }
+  void add(const registry::IpList& addresses) {
+    add(addresses.size());
+    for (const registry::IpAddress& address : addresses) add(address);
+  }
   void add(const registry::EndpointAddress& address) {
     add(address.ip);
     add(address.hostname);

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <string>
 #include <utility>
 
@@ -37,6 +38,12 @@ TEST(CompactString, ComparesAndConcatenatesLikeAString) {
   EXPECT_LT(web, CompactString("web-1"));
   EXPECT_EQ("pod " + web + " on " + std::string("node-1"), "pod web-0 on node-1");
   EXPECT_EQ(web.size(), 5u);
+}
+
+TEST(CompactString, PrintsItsCharacters) {
+  std::ostringstream out;
+  out << CompactString("web-0") << "|" << CompactString();
+  EXPECT_EQ(out.str(), "web-0|");
 }
 
 }  // namespace

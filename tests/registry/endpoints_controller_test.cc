@@ -322,5 +322,27 @@ TEST(EndpointsController, HeadlessServiceWithoutPortsStillListsAddresses) {
   EXPECT_TRUE(endpoints.subsets[0].ports.empty());
 }
 
+// What keeps 50k derived Endpoints small (issue 8): they share their Service's names, and
+// the Endpoints of one namespace with equal ports share one port list.
+TEST(EndpointsController, DerivedEndpointsShareNamesAndEqualPorts) {
+  ManifestDir dir;
+  dir.write("web.yaml", service_yaml("web"));
+  dir.write("api.yaml", service_yaml("api"));
+  dir.write("a.yaml", pod_yaml(PodSpec("a", "10.0.0.1")));
+  const auto result = dir.load();
+  ASSERT_FALSE(has_errors(result.diagnostics)) << format_all(result.diagnostics);
+  const auto& web = endpoints_of(result, "web");
+  const auto& api = endpoints_of(result, "api");
+  ASSERT_EQ(web.subsets.size(), 1u);
+  ASSERT_EQ(api.subsets.size(), 1u);
+  EXPECT_TRUE(web.subsets[0].ports.shares_with(api.subsets[0].ports));
+  ASSERT_EQ(api.subsets[0].ports.size(), 1u);
+  EXPECT_EQ(api.subsets[0].ports[0].port, 8080);
+  const Service* service = result.state.find_service("default", "web");
+  ASSERT_NE(service, nullptr);
+  EXPECT_TRUE(web.name.shares_with(service->name));
+  EXPECT_TRUE(web.namespace_name.shares_with(service->namespace_name));
+}
+
 }  // namespace
 }  // namespace clusterdns::registry

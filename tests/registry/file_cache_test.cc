@@ -58,7 +58,7 @@ class FileCacheTest : public ::testing::Test {
   std::vector<std::string> pod_names() const {
     std::vector<std::string> names;
     for (const auto& file : cache_.objects()) {
-      for (const auto& pod : file.pods) names.push_back(pod.name);
+      for (const auto& pod : file.pods) names.push_back(pod.name.str());
     }
     std::sort(names.begin(), names.end());
     return names;

@@ -32,7 +32,7 @@ ClusterOptions simulate() {
 std::vector<const Pod*> pods_of(const LoadResult& result, const std::string& prefix) {
   std::vector<const Pod*> pods;
   for (const auto& pod : result.state.pods) {
-    if (pod.name.rfind(prefix, 0) == 0) pods.push_back(&pod);
+    if (pod.name.view().rfind(prefix, 0) == 0) pods.push_back(&pod);
   }
   return pods;
 }
@@ -46,14 +46,14 @@ TEST(SimulatedPods, DeploymentPodsLookLikeKubernetesOnesAndAreReady) {
   ASSERT_EQ(pods.size(), 3u);
   const std::regex shape("web-[bcdfghjklmnpqrstvwxz2456789]{10}-[bcdfghjklmnpqrstvwxz2456789]{5}");
   for (const Pod* pod : pods) {
-    EXPECT_TRUE(std::regex_match(pod->name, shape)) << pod->name;
+    EXPECT_TRUE(std::regex_match(pod->name.str(), shape)) << pod->name;
     EXPECT_TRUE(pod->simulated);
     EXPECT_TRUE(pod->ready);
     EXPECT_EQ(pod->phase, PodPhase::kRunning);
     ASSERT_EQ(pod->ips.size(), 1u);
     EXPECT_TRUE(IpPrefix::parse("10.244.0.0/16")->contains(pod->ips[0]));
     EXPECT_EQ(pod->labels.at("app"), "web");
-    EXPECT_EQ(pod->labels.at("pod-template-hash"), pod->name.substr(4, 10));
+    EXPECT_EQ(pod->labels.at("pod-template-hash"), pod->name.view().substr(4, 10));
     ASSERT_EQ(pod->ports.size(), 1u);
     EXPECT_EQ(pod->ports[0].port, 8080);
   }
@@ -84,7 +84,8 @@ TEST(SimulatedPods, ReplicaSetPodsHaveAFiveCharacterSuffix) {
   const auto pods = pods_of(loaded, "cache-");
   ASSERT_EQ(pods.size(), 2u);
   for (const Pod* pod : pods) {
-    EXPECT_TRUE(std::regex_match(pod->name, std::regex("cache-[bcdfghjklmnpqrstvwxz2456789]{5}")))
+    EXPECT_TRUE(
+        std::regex_match(pod->name.str(), std::regex("cache-[bcdfghjklmnpqrstvwxz2456789]{5}")))
         << pod->name;
   }
 }

@@ -231,7 +231,7 @@ TEST(ClusterSnapshot, RebuildsAfterRandomChangesAnswerAsBuildsFromScratch) {
     switch (pick(6)) {
       case 0: {  // a Service goes (svc-0..2 stay, so no namespace empties)
         const size_t at = pick(state.services.size());
-        if (state.services[at].name.size() > 5 || state.services[at].name.back() > '2') {
+        if (state.services[at].name.size() > 5 || state.services[at].name.view().back() > '2') {
           state.services.erase(state.services.begin() + static_cast<std::ptrdiff_t>(at));
         }
         break;

@@ -77,7 +77,9 @@ int print(const registry::SharedList<T>& items, const Query& query, std::functio
   lines.push_back(std::move(header));
   for (const T* item : selected) {
     TableRow cells = row(*item);
-    if (query.all_namespaces) cells.insert(cells.begin(), item->namespace_name);
+    if (query.all_namespaces) {
+      cells.insert(cells.begin(), std::string(std::string_view(item->namespace_name)));
+    }
     lines.push_back(std::move(cells));
   }
   std::fputs(align_columns(lines, 6, 3).c_str(), stdout);

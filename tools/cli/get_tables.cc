@@ -47,8 +47,10 @@ std::string cluster_ip_text(const registry::Service& service) {
 }
 
 std::string external_ip_text(const registry::Service& service) {
-  if (service.type == registry::ServiceType::kExternalName) return service.external_name;
-  if (!service.external_ips.empty()) return join(service.external_ips, ",");
+  if (service.type == registry::ServiceType::kExternalName) return service.external_name.str();
+  if (!service.external_ips.empty()) {
+    return join({service.external_ips.begin(), service.external_ips.end()}, ",");
+  }
   return service.type == registry::ServiceType::kLoadBalancer ? "<pending>" : kNone;
 }
 
@@ -128,7 +130,7 @@ TableRow service_header(bool wide) {
 }
 
 TableRow service_row(const registry::Service& service, bool wide) {
-  TableRow row = {service.name,
+  TableRow row = {service.name.str(),
                   registry::service_type_name(service.type),
                   cluster_ip_text(service),
                   external_ip_text(service),
@@ -145,7 +147,7 @@ TableRow pod_header(bool wide) {
 }
 
 TableRow pod_row(const registry::Pod& pod, bool wide) {
-  TableRow row = {pod.name,
+  TableRow row = {pod.name.str(),
                   std::to_string(pod.ready_containers) + "/" + std::to_string(pod.containers),
                   pod_status(pod), std::to_string(pod.restarts), kUnknownAge};
   if (wide) {
@@ -162,7 +164,7 @@ TableRow endpoints_header() {
 }
 
 TableRow endpoints_row(const registry::Endpoints& endpoints) {
-  return {endpoints.name, format_endpoints(endpoints), kUnknownAge};
+  return {endpoints.name.str(), format_endpoints(endpoints), kUnknownAge};
 }
 
 std::string format_endpoints(const registry::Endpoints& endpoints) {
@@ -202,8 +204,8 @@ std::string format_endpoints(const registry::Endpoints& endpoints) {
 std::string describe_endpoints(const registry::Endpoints& endpoints,
                                const registry::Service* service) {
   std::vector<TableRow> lines;
-  lines.push_back({"Name:", endpoints.name});
-  lines.push_back({"Namespace:", endpoints.namespace_name});
+  lines.push_back({"Name:", endpoints.name.str()});
+  lines.push_back({"Namespace:", endpoints.namespace_name.str()});
   registry::Labels labels;
   if (service != nullptr) {
     labels = service->labels;

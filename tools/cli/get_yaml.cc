@@ -24,7 +24,7 @@ void emit_metadata(YAML::Emitter& out, const std::string& ns, const std::string&
 void emit_service(YAML::Emitter& out, const registry::Service& service) {
   out << YAML::BeginMap << YAML::Key << "apiVersion" << YAML::Value << "v1";
   out << YAML::Key << "kind" << YAML::Value << "Service";
-  emit_metadata(out, service.namespace_name, service.name, service.labels);
+  emit_metadata(out, service.namespace_name.str(), service.name.str(), service.labels);
   out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
   if (service.headless) {
     out << YAML::Key << "clusterIP" << YAML::Value << "None";
@@ -37,7 +37,7 @@ void emit_service(YAML::Emitter& out, const registry::Service& service) {
     out << YAML::EndSeq;
   }
   if (!service.external_name.empty()) {
-    out << YAML::Key << "externalName" << YAML::Value << service.external_name;
+    out << YAML::Key << "externalName" << YAML::Value << service.external_name.str();
   }
   if (!service.ip_families.empty()) {
     out << YAML::Key << "ipFamilies" << YAML::Value << YAML::BeginSeq;
@@ -95,7 +95,7 @@ const char* phase_name(registry::PodPhase phase) {
 void emit_pod(YAML::Emitter& out, const registry::Pod& pod) {
   out << YAML::BeginMap << YAML::Key << "apiVersion" << YAML::Value << "v1";
   out << YAML::Key << "kind" << YAML::Value << "Pod";
-  emit_metadata(out, pod.namespace_name, pod.name, pod.labels);
+  emit_metadata(out, pod.namespace_name.str(), pod.name.str(), pod.labels);
   out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
   if (!pod.ports.empty()) {
     out << YAML::Key << "containers" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
@@ -156,13 +156,13 @@ void emit_addresses(YAML::Emitter& out, const char* key, const std::string& ns,
 void emit_endpoints(YAML::Emitter& out, const registry::Endpoints& endpoints) {
   out << YAML::BeginMap << YAML::Key << "apiVersion" << YAML::Value << "v1";
   out << YAML::Key << "kind" << YAML::Value << "Endpoints";
-  emit_metadata(out, endpoints.namespace_name, endpoints.name, {});
+  emit_metadata(out, endpoints.namespace_name.str(), endpoints.name.str(), {});
   if (!endpoints.subsets.empty()) {
     out << YAML::Key << "subsets" << YAML::Value << YAML::BeginSeq;
     for (const auto& subset : endpoints.subsets) {
       out << YAML::BeginMap;
-      emit_addresses(out, "addresses", endpoints.namespace_name, subset.addresses);
-      emit_addresses(out, "notReadyAddresses", endpoints.namespace_name,
+      emit_addresses(out, "addresses", endpoints.namespace_name.str(), subset.addresses);
+      emit_addresses(out, "notReadyAddresses", endpoints.namespace_name.str(),
                      subset.not_ready_addresses);
       if (!subset.ports.empty()) {
         out << YAML::Key << "ports" << YAML::Value << YAML::BeginSeq;
