@@ -14,9 +14,8 @@ using dns::kHeaderSize;
 constexpr size_t kMaxPointerOffset = 0x3fff;  // RFC 1035 §4.1.4: 14-bit offsets
 constexpr uint16_t kClassIn = dns::to_u16(dns::RRClass::kIN);
 
-}  // namespace
-
-void name_to_wire(std::string_view text, std::vector<uint8_t>& wire) {
+// Any text: labels cut to 63 octets, empty ones dropped, the name cut to 255 octets.
+void name_to_wire_slow(std::string_view text, std::vector<uint8_t>& wire) {
   // Into a fixed buffer first (a wire name is at most 255 octets), then one copy out:
   // no growth checks per octet.
   uint8_t buffer[256];
@@ -34,6 +33,40 @@ void name_to_wire(std::string_view text, std::vector<uint8_t>& wire) {
       }
     }
     start = end + 1;
+  }
+  buffer[size++] = 0;
+  wire.assign(buffer, buffer + size);
+}
+
+}  // namespace
+
+void name_to_wire(std::string_view text, std::vector<uint8_t>& wire) {
+  // Every record's owner and target passes here at start-up: one pass over the text,
+  // each octet copied behind its label's length slot. Text of at most 253 octets with
+  // no label above 63 never needs cutting; anything else takes the careful path.
+  constexpr size_t kMaxPlainText = 253;
+  constexpr size_t kMaxLabel = 63;
+  if (text.size() > kMaxPlainText) return name_to_wire_slow(text, wire);
+  uint8_t buffer[256];
+  size_t label = 0;  // where the current label's length goes
+  size_t size = 1;
+  for (const char c : text) {
+    if (c != '.') {
+      buffer[size++] = dns::fold_ascii(static_cast<uint8_t>(c));
+      continue;
+    }
+    const size_t length = size - label - 1;
+    if (length == 0) continue;  // an empty label is dropped
+    if (length > kMaxLabel) return name_to_wire_slow(text, wire);
+    buffer[label] = static_cast<uint8_t>(length);
+    label = size++;
+  }
+  const size_t length = size - label - 1;
+  if (length > kMaxLabel) return name_to_wire_slow(text, wire);
+  if (length == 0) {
+    size = label;  // its slot takes the root label
+  } else {
+    buffer[label] = static_cast<uint8_t>(length);
   }
   buffer[size++] = 0;
   wire.assign(buffer, buffer + size);

@@ -9,43 +9,44 @@ namespace {
 
 // The endpoints controller already moves not-ready addresses into `addresses` under
 // publishNotReadyAddresses; Endpoints objects written by hand may not, so take both.
-void publish_subset(const ServiceView& view, const registry::EndpointSubset& subset,
-                    const std::vector<registry::EndpointAddress>& addresses,
-                    std::vector<PublishedEndpoint>& out) {
+void publish_subset(const registry::EndpointSubset& subset,
+                    const std::vector<registry::EndpointAddress>& addresses, ServiceView& view) {
+  std::string& names = view.endpoint_names;
   for (const auto& address : addresses) {
-    std::string name;
-    name.reserve(address.hostname.size() + 40 + view.name.size());
+    const size_t start = names.size();
     if (address.hostname.empty()) {
-      name = dashed_ip_label(address.ip);
+      append_dashed_ip_label(names, address.ip);
     } else {
-      append_lower_case(name, address.hostname);
+      append_lower_case(names, address.hostname);
     }
-    name.append(".").append(view.name);
-    out.push_back(PublishedEndpoint{&address, &subset, std::move(name)});
+    names.append(".").append(view.name);
+    view.endpoints.push_back(PublishedEndpoint{&address, &subset, static_cast<uint32_t>(start),
+                                               static_cast<uint32_t>(names.size() - start)});
   }
 }
 
 }  // namespace
 
-ServiceView view_service(const registry::Service& service, const registry::Endpoints* endpoints,
-                         const std::string& zone) {
-  ServiceView view;
+void view_service(const registry::Service& service, const registry::Endpoints* endpoints,
+                  const std::string& zone, ServiceView& view) {
   view.service = &service;
-  view.name = service_name(service.name, service.namespace_name, zone);
+  view.name.clear();
+  append_service_name(view.name, service.name, service.namespace_name, zone);
+  view.endpoints.clear();
+  view.endpoint_names.clear();
   // ExternalName Services are a CNAME and nothing else, whatever endpoints exist.
-  if (endpoints == nullptr || service.type == registry::ServiceType::kExternalName) return view;
+  if (endpoints == nullptr || service.type == registry::ServiceType::kExternalName) return;
   for (const auto& subset : endpoints->subsets) {
-    publish_subset(view, subset, subset.addresses, view.endpoints);
+    publish_subset(subset, subset.addresses, view);
     if (service.publish_not_ready_addresses) {
-      publish_subset(view, subset, subset.not_ready_addresses, view.endpoints);
+      publish_subset(subset, subset.not_ready_addresses, view);
     }
   }
-  return view;
 }
 
 void add_endpoint_records(const ServiceView& view, RecordSink& sink) {
   for (const auto& endpoint : view.endpoints) {
-    sink.add_address(endpoint.name, endpoint.address->ip);
+    sink.add_address(view.endpoint_name(endpoint), endpoint.address->ip);
   }
 }
 

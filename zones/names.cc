@@ -1,6 +1,7 @@
 #include "zones/names.h"
 
 #include <algorithm>
+#include <cstddef>
 
 #include "dns/wire/name.h"
 
@@ -26,35 +27,47 @@ void append_ipv4(const registry::IpAddress& address, char separator, std::string
 }  // namespace
 
 std::string dashed_ip_label(const registry::IpAddress& address) {
-  if (!address.v6) {
-    std::string label;
-    append_ipv4(address, '-', label);
-    return label;
-  }
-  std::string label = address.to_string();
-  std::replace_if(
-      label.begin(), label.end(), [](char c) { return c == '.' || c == ':'; }, '-');
+  std::string label;
+  append_dashed_ip_label(label, address);
   return label;
 }
 
+std::string& append_dashed_ip_label(std::string& out, const registry::IpAddress& address) {
+  if (!address.v6) {
+    append_ipv4(address, '-', out);
+    return out;
+  }
+  const size_t start = out.size();
+  out.append(address.to_string());
+  std::replace_if(
+      out.begin() + static_cast<std::ptrdiff_t>(start), out.end(),
+      [](char c) { return c == '.' || c == ':'; }, '-');
+  return out;
+}
+
 std::string reverse_name(const registry::IpAddress& address) {
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string name;
+  append_reverse_name(name, address);
+  return name;
+}
+
+std::string& append_reverse_name(std::string& out, const registry::IpAddress& address) {
+  static constexpr char kHex[] = "0123456789abcdef";
   if (!address.v6) {
     registry::IpAddress reversed = address;
     std::reverse(reversed.bytes.begin(), reversed.bytes.begin() + 4);
-    name.reserve(16 + 13);
-    append_ipv4(reversed, '.', name);
-    return name.append(".in-addr.arpa.");
+    out.reserve(out.size() + 16 + 13);
+    append_ipv4(reversed, '.', out);
+    return out.append(".in-addr.arpa.");
   }
-  name.reserve(32 * 2 + 9);
+  out.reserve(out.size() + 32 * 2 + 9);
   for (size_t i = 16; i-- > 0;) {  // least significant nibble first
-    name += kHex[address.bytes[i] & 0x0f];
-    name += '.';
-    name += kHex[address.bytes[i] >> 4];
-    name += '.';
+    out += kHex[address.bytes[i] & 0x0f];
+    out += '.';
+    out += kHex[address.bytes[i] >> 4];
+    out += '.';
   }
-  return name + "ip6.arpa.";
+  return out.append("ip6.arpa.");
 }
 
 std::string lower_case(std::string_view text) {
@@ -81,10 +94,15 @@ std::string absolute_name(std::string_view name) {
 std::string service_name(std::string_view service, std::string_view namespace_name,
                          std::string_view zone) {
   std::string name;
-  name.reserve(service.size() + namespace_name.size() + zone.size() + 6);
-  append_lower_case(name, service).append(".");
-  append_lower_case(name, namespace_name).append(".svc.").append(zone);
+  append_service_name(name, service, namespace_name, zone);
   return name;
+}
+
+std::string& append_service_name(std::string& out, std::string_view service,
+                                 std::string_view namespace_name, std::string_view zone) {
+  out.reserve(out.size() + service.size() + namespace_name.size() + zone.size() + 6);
+  append_lower_case(out, service).append(".");
+  return append_lower_case(out, namespace_name).append(".svc.").append(zone);
 }
 
 }  // namespace clusterdns::zones

@@ -10,11 +10,12 @@ namespace clusterdns::zones {
 void add_pod_records(const registry::Pod& pod, RecordSink& sink) {
   // CoreDNS (object/pod.go) ignores terminating pods; simulated pods are pods.
   if (sink.options().pods != PodRecords::kVerified || pod.terminating) return;
+  std::string& owner = sink.name_buffer();
   for (const auto& ip : pod.ips) {
-    std::string owner = dashed_ip_label(ip);
-    owner.reserve(owner.size() + pod.namespace_name.size() + 6 + sink.zone().size());
-    append_lower_case(owner.append("."), pod.namespace_name).append(".pod.").append(sink.zone());
-    sink.add_address(std::move(owner), ip);
+    owner.clear();
+    append_dashed_ip_label(owner, ip).append(".");
+    append_lower_case(owner, pod.namespace_name).append(".pod.").append(sink.zone());
+    sink.add_address(owner, ip);
   }
 }
 

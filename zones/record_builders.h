@@ -6,6 +6,9 @@
 // what a reload re-encodes: keep the two in step.
 
 #include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "registry/objects.h"
@@ -15,44 +18,93 @@
 
 namespace clusterdns::zones {
 
-// Appends records with the TTL of the options.
-class RecordSink {
- public:
-  RecordSink(const RecordOptions& options, std::vector<Record>& out)
-      : options_(options), zone_(absolute_name(options.domain)), out_(out) {}
-
-  const RecordOptions& options() const { return options_; }
-  const std::string& zone() const { return zone_; }  // "cluster.local."
-  void add(std::string owner, uint16_t type, RecordData data) {
-    out_.emplace_back(std::move(owner), type, options_.ttl, std::move(data));
-  }
-  // A for IPv4, AAAA for IPv6.
-  void add_address(std::string owner, const registry::IpAddress& address);
-
- private:
-  const RecordOptions& options_;
-  std::string zone_;
-  std::vector<Record>& out_;
-};
-
 // One endpoint address published in DNS: ready, or not ready under
 // publishNotReadyAddresses.
 struct PublishedEndpoint {
   const registry::EndpointAddress* address = nullptr;
   const registry::EndpointSubset* subset = nullptr;
-  std::string name;  // "<host>.<svc>.<ns>.svc.<zone>."
+  uint32_t name_offset = 0;  // "<host>.<svc>.<ns>.svc.<zone>." in the view's endpoint_names
+  uint32_t name_length = 0;
 };
 
-// A Service with its DNS name and published endpoints.
+// A Service with its DNS name and published endpoints. One view serves every Service
+// a sink derives (view_service overwrites it), so its buffers keep their capacity.
 struct ServiceView {
   const registry::Service* service = nullptr;
   std::string name;  // "<svc>.<ns>.svc.<zone>."
   std::vector<PublishedEndpoint> endpoints;
+  std::string endpoint_names;  // the endpoints' names, back to back
+
+  std::string_view endpoint_name(const PublishedEndpoint& endpoint) const {
+    return std::string_view(endpoint_names).substr(endpoint.name_offset, endpoint.name_length);
+  }
+};
+
+// Appends records with the TTL of the options. Records already in `out` beyond the
+// start are overwritten in place rather than replaced: the snapshot builder derives a
+// thousand buckets through one list per thread, and assigning into the strings left
+// there spares an allocation and a free for nearly every record.
+class RecordSink {
+ public:
+  // Writes from out[start] on (records past it are reused, then left as they are).
+  RecordSink(const RecordOptions& options, std::vector<Record>& out, size_t start)
+      : options_(options), zone_(absolute_name(options.domain)), out_(out), size_(start) {}
+  // Appends to `out`.
+  RecordSink(const RecordOptions& options, std::vector<Record>& out)
+      : RecordSink(options, out, out.size()) {}
+
+  const RecordOptions& options() const { return options_; }
+  const std::string& zone() const { return zone_; }  // "cluster.local."
+  // Buffers the builders reuse from group to group (a bucket derives dozens): the
+  // Service being derived, and a name being put together.
+  ServiceView& service_view() { return service_view_; }
+  std::string& name_buffer() { return name_buffer_; }
+  // The records written so far: out[0, size()).
+  size_t size() const { return size_; }
+
+  void add(std::string_view owner, uint16_t type, RecordData data) {
+    next(owner, type).data = std::move(data);
+  }
+  // A for IPv4, AAAA for IPv6.
+  void add_address(std::string_view owner, const registry::IpAddress& address);
+  // NS, CNAME, PTR.
+  void add_name(std::string_view owner, uint16_t type, std::string_view target) {
+    assign_text(next(owner, type).data, target);
+  }
+  void add_srv(std::string_view owner, uint16_t priority, uint16_t weight, uint16_t port,
+               std::string_view target);
+
+ private:
+  Record& next(std::string_view owner, uint16_t type) {
+    if (size_ == out_.size()) out_.emplace_back();
+    Record& record = out_[size_++];
+    record.owner.assign(owner);
+    record.type = type;
+    record.ttl = options_.ttl;
+    return record;
+  }
+  static void assign_text(RecordData& data, std::string_view text) {
+    if (auto* held = std::get_if<std::string>(&data)) {
+      held->assign(text);
+      return;
+    }
+    std::string kept;  // an SRV target's buffer, taken over rather than freed
+    if (auto* srv = std::get_if<SrvData>(&data)) kept = std::move(srv->target);
+    data.emplace<std::string>(std::move(kept)).assign(text);
+  }
+
+  const RecordOptions& options_;
+  std::string zone_;
+  std::vector<Record>& out_;
+  size_t size_ = 0;
+  ServiceView service_view_;
+  std::string name_buffer_;
 };
 
 // endpoint_records.cc
-ServiceView view_service(const registry::Service& service, const registry::Endpoints* endpoints,
-                         const std::string& zone);
+// Overwrites `view` with the Service's.
+void view_service(const registry::Service& service, const registry::Endpoints* endpoints,
+                  const std::string& zone, ServiceView& view);
 void add_endpoint_records(const ServiceView& view, RecordSink& sink);
 
 // zone_apex_records.cc

@@ -1,7 +1,9 @@
 #include "zones/records.h"
 
 #include <algorithm>
+#include <bit>
 #include <compare>
+#include <cstring>
 #include <map>
 #include <numeric>
 #include <string_view>
@@ -97,6 +99,23 @@ std::string canonical_key(std::string_view name) {
   return key;
 }
 
+// Eight octets per step: owner texts run to forty and more.
+uint64_t hash_text(std::string_view text) {
+  constexpr uint64_t kMultiplier = 0x9e3779b97f4a7c15ULL;
+  uint64_t hash = 0x2545f4914f6cdd1dULL ^ text.size();
+  size_t at = 0;
+  for (; at + 8 <= text.size(); at += 8) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + at, 8);
+    hash = (hash ^ word) * kMultiplier;
+    hash ^= hash >> 29;
+  }
+  uint64_t tail = 0;
+  std::memcpy(&tail, text.data() + at, text.size() - at);
+  hash = (hash ^ tail) * kMultiplier;
+  return hash ^ (hash >> 32);
+}
+
 }  // namespace
 
 int compare_names(std::string_view a, std::string_view b) {
@@ -148,52 +167,54 @@ void sort_records(std::vector<Record>& records) {
 
 void add_service_group(const registry::Service& service, const registry::Endpoints* endpoints,
                        RecordSink& sink) {
-  const ServiceView view = view_service(service, endpoints, sink.zone());
+  ServiceView& view = sink.service_view();
+  view_service(service, endpoints, sink.zone(), view);
   add_service_records(view, sink);
   add_endpoint_records(view, sink);
   add_reverse_records(view, sink);
 }
 
-std::vector<const Record*> encoding_order(const std::vector<Record>& records) {
-  // Sorting positions beats swapping the records (a string and a variant each)
-  // through the sort. Each position carries the owner's first sixteen octets as two
-  // big-endian numbers: most owners differ there, so most comparisons are integer
-  // compares (the order is the same as comparing the texts).
+std::vector<const Record*> encoding_order(std::span<const Record> records) {
+  // Chunks need equal owners together, in no particular order among themselves: each
+  // owner text is numbered where it first appears (a flat table by its hash), so the
+  // sort compares one integer, owner number then type, and RDATA only within an RRset.
+  // Sorting positions beats swapping the records (a string and a variant each).
   struct Position {
-    uint64_t high = 0;
-    uint64_t low = 0;
+    uint64_t key = 0;  // owner number << 16 | type
     const Record* record = nullptr;
   };
-  const auto octets = [](const std::string& text, size_t from) {
-    uint64_t value = 0;
-    for (size_t k = from; k < from + 8; ++k) {
-      value = (value << 8) | (k < text.size() ? static_cast<uint8_t>(text[k]) : 0);
-    }
-    return value;
-  };
+  const size_t mask = std::bit_ceil(2 * records.size() + 2) - 1;
+  std::vector<uint32_t> first_of_owner(mask + 1, 0);  // record index + 1 by owner hash; 0: free
+  std::vector<uint32_t> owner_number(records.size());
+  uint32_t owners = 0;
   std::vector<Position> order(records.size());
   for (size_t i = 0; i < records.size(); ++i) {
-    order[i] = {octets(records[i].owner, 0), octets(records[i].owner, 8), &records[i]};
+    const std::string& owner = records[i].owner;
+    size_t at = hash_text(owner) & mask;
+    while (first_of_owner[at] != 0 && records[first_of_owner[at] - 1].owner != owner) {
+      at = (at + 1) & mask;
+    }
+    if (first_of_owner[at] == 0) {
+      first_of_owner[at] = static_cast<uint32_t>(i + 1);
+      owner_number[i] = owners++;
+    } else {
+      owner_number[i] = owner_number[first_of_owner[at] - 1];
+    }
+    order[i] = {uint64_t{owner_number[i]} << 16 | records[i].type, &records[i]};
   }
   const auto less = [](const Position& x, const Position& y) {
-    if (x.high != y.high) return x.high < y.high;
-    if (x.low != y.low) return x.low < y.low;
-    const Record& a = *x.record;
-    const Record& b = *y.record;
-    if (const int owner = a.owner.compare(b.owner); owner != 0) return owner < 0;
-    if (a.type != b.type) return a.type < b.type;
-    return compare_data(a.data, b.data) < 0;
+    if (x.key != y.key) return x.key < y.key;
+    return compare_data(x.record->data, y.record->data) < 0;
   };
   if (!std::is_sorted(order.begin(), order.end(), less)) std::sort(order.begin(), order.end(), less);
   std::vector<const Record*> sorted;
   sorted.reserve(order.size());
-  for (const Position& position : order) {
-    const Record& record = *position.record;
-    if (!sorted.empty() && sorted.back()->type == record.type &&
-        sorted.back()->owner == record.owner && compare_data(sorted.back()->data, record.data) == 0) {
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (i > 0 && order[i].key == order[i - 1].key &&
+        compare_data(order[i].record->data, order[i - 1].record->data) == 0) {
       continue;  // a duplicate
     }
-    sorted.push_back(&record);
+    sorted.push_back(order[i].record);
   }
   return sorted;
 }

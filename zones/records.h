@@ -13,6 +13,7 @@
 // well-formed pod name at query time (synthesized by the snapshot), `disabled` none.
 // Empty non-terminals are not records: the snapshot derives them from owner names.
 
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -34,11 +35,11 @@ bool record_less(const Record& a, const Record& b);
 // Sorts into the order above and drops duplicates.
 void sort_records(std::vector<Record>& records);
 
-// The cheaper order the snapshot needs: owners grouped (by their text, not canonical
-// order), then type, then RDATA as above, duplicates dropped. Within an RRset the
-// order is the same as sort_records gives, so answers are too.
+// The cheaper order the snapshot needs: owners grouped (in the order each first
+// appears, not canonical order), then type, then RDATA as above, duplicates dropped.
+// Within an RRset the order is the same as sort_records gives, so answers are too.
 void sort_records_for_encoding(std::vector<Record>& records);
 // The same order as pointers into `records`, which stay where they are.
-std::vector<const Record*> encoding_order(const std::vector<Record>& records);
+std::vector<const Record*> encoding_order(std::span<const Record> records);
 
 }  // namespace clusterdns::zones

@@ -10,11 +10,17 @@ namespace clusterdns::zones {
 
 void add_reverse_records(const ServiceView& view, RecordSink& sink) {
   const auto ptr = dns::to_u16(dns::RRType::kPTR);
+  std::string& owner = sink.name_buffer();
   if (view.service->type != registry::ServiceType::kExternalName && !view.service->headless) {
-    for (const auto& ip : view.service->cluster_ips) sink.add(reverse_name(ip), ptr, view.name);
+    for (const auto& ip : view.service->cluster_ips) {
+      owner.clear();
+      sink.add_name(append_reverse_name(owner, ip), ptr, view.name);
+    }
   }
   for (const auto& endpoint : view.endpoints) {
-    sink.add(reverse_name(endpoint.address->ip), ptr, endpoint.name);
+    owner.clear();
+    sink.add_name(append_reverse_name(owner, endpoint.address->ip), ptr,
+                  view.endpoint_name(endpoint));
   }
 }
 

@@ -23,13 +23,29 @@ void add_apex(const std::string& apex, RecordSink& sink) {
   // RFC 2308 §5: negative answers live min(SOA TTL, MINIMUM); keep both at --ttl.
   soa.minimum = sink.options().ttl;
   sink.add(apex, to_u16(RRType::kSOA), std::move(soa));
-  sink.add(apex, to_u16(RRType::kNS), "ns.dns." + zone);
+  sink.add_name(apex, to_u16(RRType::kNS), "ns.dns." + zone);
 }
 
 }  // namespace
 
-void RecordSink::add_address(std::string owner, const registry::IpAddress& address) {
-  add(std::move(owner), to_u16(address.v6 ? RRType::kAAAA : RRType::kA), address);
+void RecordSink::add_address(std::string_view owner, const registry::IpAddress& address) {
+  next(owner, to_u16(address.v6 ? RRType::kAAAA : RRType::kA)).data = address;
+}
+
+void RecordSink::add_srv(std::string_view owner, uint16_t priority, uint16_t weight,
+                         uint16_t port, std::string_view target) {
+  RecordData& data = next(owner, to_u16(RRType::kSRV)).data;
+  auto* srv = std::get_if<SrvData>(&data);
+  if (srv == nullptr) {
+    std::string kept;  // a name target's buffer, taken over rather than freed
+    if (auto* text = std::get_if<std::string>(&data)) kept = std::move(*text);
+    srv = &data.emplace<SrvData>();
+    srv->target = std::move(kept);
+  }
+  srv->priority = priority;
+  srv->weight = weight;
+  srv->port = port;
+  srv->target.assign(target);
 }
 
 void add_zone_apex_records(RecordSink& sink) {

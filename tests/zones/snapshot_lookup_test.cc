@@ -1,7 +1,11 @@
-// Snapshot::lookup directly: the kinds of result the responder builds on, and the
-// dashed-address parser of `--pods insecure`.
+// Snapshot::lookup directly: the kinds of result the responder builds on, the
+// dashed-address parser of `--pods insecure`, and name_to_wire, which every name goes through.
 
 #include <gtest/gtest.h>
+
+#include <initializer_list>
+#include <string>
+#include <vector>
 
 #include "tests/zones/responder_test_util.h"
 #include "zones/answer_encoder.h"
@@ -17,6 +21,40 @@ LookupKind kind_of(const Snapshot& snapshot, const char* name, uint16_t type) {
 std::optional<registry::IpAddress> dashed(const std::string& label) {
   return parse_dashed_address(
       std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(label.data()), label.size()));
+}
+
+std::vector<uint8_t> wire(std::initializer_list<std::string> labels) {
+  std::vector<uint8_t> out;
+  for (const std::string& label : labels) {
+    out.push_back(static_cast<uint8_t>(label.size()));
+    out.insert(out.end(), label.begin(), label.end());
+  }
+  out.push_back(0);
+  return out;
+}
+
+TEST(NameToWire, LowerCasesWithOrWithoutTheFinalDot) {
+  EXPECT_EQ(name_to_wire("Web.Default.SVC.cluster.local."),
+            wire({"web", "default", "svc", "cluster", "local"}));
+  EXPECT_EQ(name_to_wire("web.default"), wire({"web", "default"}));
+  EXPECT_EQ(name_to_wire("."), wire({}));
+  EXPECT_EQ(name_to_wire(""), wire({}));
+}
+
+TEST(NameToWire, DropsEmptyLabelsAndCutsLongOnes) {
+  EXPECT_EQ(name_to_wire(".a..b."), wire({"a", "b"}));
+  const std::string longest(63, 'x');
+  EXPECT_EQ(name_to_wire(longest + ".Y"), wire({longest, "y"}));
+  EXPECT_EQ(name_to_wire(std::string(64, 'x') + ".y"), wire({longest, "y"}));
+  // Five labels of 63: three fit in 255 octets, the rest are left out.
+  std::string five = longest;
+  for (int i = 0; i < 4; ++i) five += "." + longest;
+  EXPECT_EQ(name_to_wire(five), wire({longest, longest, longest}));
+  // 253 octets of text is the longest name: 255 wire octets, all kept.
+  std::string full;
+  for (int i = 0; i < 126; ++i) full += "a.";
+  full += "b";
+  EXPECT_EQ(name_to_wire(full).size(), 255U);
 }
 
 TEST(SnapshotLookup, ClassifiesNamesByZoneAndExistence) {
