@@ -10,8 +10,16 @@ namespace {
 
 constexpr size_t kFixedFields = 10;  // type, class, TTL, RDLENGTH
 
-uint64_t extend_hash(uint64_t hash, std::span<const uint8_t> octets) {
-  return registry::fnv1a64({reinterpret_cast<const char*>(octets.data()), octets.size()}, hash);
+uint64_t record_hash(std::span<const uint8_t> octets) {
+  return registry::fnv1a64({reinterpret_cast<const char*>(octets.data()), octets.size()});
+}
+
+// A section's hash folds its records' hashes, so that split() hashes each record once
+// and then every run of records with one step per record.
+constexpr uint64_t kSectionSeed = registry::kFnvOffsetBasis;
+uint64_t fold(uint64_t hash, uint64_t record) {
+  hash = (hash ^ record) * 0x9e3779b97f4a7c15ULL;
+  return hash ^ (hash >> 29);
 }
 
 // The table is keyed by content hash and length together.
@@ -60,7 +68,13 @@ void StoredAnswers::grow() {
 
 void StoredAnswers::remember(AnswerPiece stored, std::span<const uint8_t> section) {
   if (section.empty()) return;
-  const uint64_t hash = extend_hash(registry::kFnvOffsetBasis, section);
+  uint64_t hash = kSectionSeed;
+  for (size_t at = 0; at < section.size();) {
+    const size_t length = record_length(section, at);
+    if (length == 0) return;  // not whole records: never a piece
+    hash = fold(hash, record_hash(section.subspan(at, length)));
+    at += length;
+  }
   if (find(hash, section) != nullptr) return;  // the same octets stored twice: the first serves
   if (2 * (size_ + 1) > table_.size()) grow();
   const auto length = static_cast<uint32_t>(section.size());
@@ -87,23 +101,33 @@ const StoredAnswers::Entry* StoredAnswers::find(uint64_t hash,
 }
 
 bool StoredAnswers::split(std::span<const uint8_t> section, size_t max_pieces,
-                          std::vector<AnswerPiece>& pieces) const {
+                          std::vector<AnswerPiece>& pieces) {
   pieces.clear();
   if (size_ == 0) return false;
-  for (size_t start = 0; start < section.size();) {
+  records_.clear();
+  for (size_t at = 0; at < section.size();) {
+    const size_t length = record_length(section, at);
+    if (length == 0) return false;
+    records_.push_back({at, record_hash(section.subspan(at, length))});
+    at += length;
+  }
+  records_.push_back({section.size(), 0});  // the end
+  for (size_t first = 0; first + 1 < records_.size();) {
     if (pieces.size() == max_pieces) return false;
     const Entry* longest = nullptr;
-    uint64_t hash = registry::kFnvOffsetBasis;
-    for (size_t end = start; end < section.size();) {
-      const size_t length = record_length(section, end);
-      if (length == 0) return false;
-      hash = extend_hash(hash, section.subspan(end, length));
-      end += length;
-      if (const Entry* found = find(hash, section.subspan(start, end - start))) longest = found;
+    size_t after_longest = first;
+    uint64_t hash = kSectionSeed;
+    for (size_t next = first + 1; next < records_.size(); ++next) {
+      hash = fold(hash, records_[next - 1].hash);
+      const size_t start = records_[first].offset;
+      if (const Entry* found = find(hash, section.subspan(start, records_[next].offset - start))) {
+        longest = found;
+        after_longest = next;
+      }
     }
     if (longest == nullptr) return false;
     pieces.push_back(longest->stored);
-    start += longest->length;
+    first = after_longest;
   }
   return true;
 }

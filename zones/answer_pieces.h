@@ -36,7 +36,7 @@ class StoredAnswers {
   // first from the front, at most `max_pieces`; false (pieces unspecified) when that
   // cannot be done.
   bool split(std::span<const uint8_t> section, size_t max_pieces,
-             std::vector<AnswerPiece>& pieces) const;
+             std::vector<AnswerPiece>& pieces);
 
  private:
   struct Entry {
@@ -48,8 +48,13 @@ class StoredAnswers {
   const Entry* find(uint64_t hash, std::span<const uint8_t> section) const;
   void grow();
 
+  struct RecordStart {
+    size_t offset = 0;
+    uint64_t hash = 0;
+  };
   std::vector<Entry> table_;
   std::vector<uint8_t> octets_;
+  std::vector<RecordStart> records_;  // split()'s scratch: the section's records
   size_t size_ = 0;
 };
 

@@ -23,6 +23,8 @@ constexpr uint16_t kTypeCname = dns::to_u16(dns::RRType::kCNAME);
 constexpr uint16_t kTypeAaaa = dns::to_u16(dns::RRType::kAAAA);
 constexpr uint16_t kTypeSrv = dns::to_u16(dns::RRType::kSRV);
 constexpr uint16_t kTypePtr = dns::to_u16(dns::RRType::kPTR);
+// A target that is no owner of the chunk.
+constexpr uint32_t kNotOurs = 0xffffffff;
 // A Service with more ports than this stores its bare-name SRV answer whole.
 constexpr size_t kMaxAnswerPieces = 32;
 
@@ -92,6 +94,7 @@ struct Workspace {
   std::vector<AnswerPiece> pieces;
   std::vector<uint32_t> owner_ids;      // each owner's name id, once its record is written
   std::vector<std::pair<uint32_t, uint32_t>> named_targets;  // (arena position, owner)
+  std::vector<uint32_t> record_targets;    // each SRV/NS record's target owner, or kNotOurs
   std::vector<uint32_t> targets_in_chunk;  // an SRV template's targets, in order
   AnswerEncoder encoder{std::span<const uint8_t>()};
   // The chunk's contents, copied out at the end at their exact size.
@@ -135,7 +138,13 @@ class ChunkBuilder {
     work_.text_table.assign(work_.table.size(), 0);
     group_owners(empty_names);
     work_.owner_ids.assign(work_.owners.size(), 0);
-    for (uint32_t i = 0; i < work_.owners.size(); ++i) add_name(i);
+    // `_port._proto` names first: their SRV answers are the pieces of their Service's
+    // bare name's (store_body).
+    for (const bool port_names : {true, false}) {
+      for (uint32_t i = 0; i < work_.owners.size(); ++i) {
+        if (is_port_name(wire_of_owner(i)) == port_names) add_name(i);
+      }
+    }
     // PTR targets written before their own name record: their ids are known now.
     for (const auto& [position, owner] : work_.named_targets) {
       std::memcpy(work_.arena.data() + position, &work_.owner_ids[owner], sizeof(uint32_t));
@@ -160,6 +169,10 @@ class ChunkBuilder {
   }
   std::span<const RRset> rrsets_of(const Owner& owner) const {
     return {work_.rrsets.data() + owner.first_rrset, owner.rrset_count};
+  }
+
+  static bool is_port_name(std::span<const uint8_t> wire) {
+    return wire.size() > 1 && wire[1] == '_';
   }
 
   std::optional<uint8_t> zone_index(std::string_view name) const {
@@ -362,6 +375,7 @@ class ChunkBuilder {
   void additional_targets(std::span<const RRset* const> answer) {
     auto& targets = work_.targets;
     targets.clear();
+    work_.record_targets.clear();
     for (const RRset* rrset : answer) {
       for (const Record* record : rrset->records()) {
         const std::string* target = nullptr;
@@ -373,6 +387,7 @@ class ChunkBuilder {
           continue;
         }
         const auto owner = owner_of_text(*target);
+        work_.record_targets.push_back(owner.value_or(kNotOurs));
         if (owner && std::find(targets.begin(), targets.end(), *owner) == targets.end()) {
           targets.push_back(*owner);
         }
@@ -427,20 +442,24 @@ class ChunkBuilder {
       work_.blocks.push_back(block);
       return;
     }
-    store_body(block, extent, answer.size() == 1 && type == kTypeSrv ? answer[0] : nullptr);
+    // Only a `_port._proto` name's SRV answer is ever a piece of another (its Service's
+    // bare name's), and only other names' answers are made of pieces.
+    store_body(block, extent, answer.size() == 1 && type == kTypeSrv ? answer[0] : nullptr,
+               is_port_name(name));
     work_.blocks.push_back(block);
   }
 
   // Puts the encoded body in the arena. An SRV answer of one RRset (`srv`) is stored,
-  // when it can be, as pieces of SRV answers stored before it (a Service's bare name
-  // after its `_port._proto` names, which sort first); else as an SRV template; else
-  // whole. Either of the last two can be a piece of later ones.
-  void store_body(AnswerBlock& block, const BlockExtent& extent, const RRset* srv) {
+  // when it can be, as pieces of the `_port._proto` answers stored before it (a
+  // Service's bare name: its port names come first in the chunk); else as an SRV
+  // template; else whole. A port name's answer is remembered as a piece for later.
+  void store_body(AnswerBlock& block, const BlockExtent& extent, const RRset* srv,
+                  bool port_name) {
     const auto body = std::span<const uint8_t>(work_.encoder.bytes());
     const auto answer = body.first(block.answer_length);
     const auto additional = body.subspan(answer.size());
     auto& pieces = work_.pieces;
-    const bool split = srv != nullptr &&
+    const bool split = srv != nullptr && !port_name &&
                        work_.stored_srv.split(answer, kMaxAnswerPieces, pieces) &&
                        pieces.size() * sizeof(AnswerPiece) < answer.size();
     const bool templated = srv != nullptr && !split && block.answer_count == srv->size &&
@@ -467,12 +486,12 @@ class ChunkBuilder {
         record += kSrvFixedOctets + work_.owners[target].wire_length;
       }
       const auto length = static_cast<uint32_t>(work_.arena.size()) - at;
-      work_.stored_srv.remember({at, length | AnswerPiece::kTemplatePiece}, answer);
+      if (port_name) work_.stored_srv.remember({at, length | AnswerPiece::kTemplatePiece}, answer);
       append_arena(additional);
       return;
     }
     const uint32_t answer_at = append_arena(body);
-    if (srv != nullptr) {
+    if (srv != nullptr && port_name) {
       work_.stored_srv.remember({answer_at, static_cast<uint32_t>(answer.size())}, answer);
     }
   }
@@ -484,16 +503,17 @@ class ChunkBuilder {
     auto& targets = work_.targets_in_chunk;
     targets.clear();
     size_t at = 0;
-    for (const Record* record : srv.records()) {
-      const auto owner = owner_of_text(std::get<SrvData>(record->data).target);
-      if (!owner) return false;
-      const auto wire = wire_of_owner(*owner);
+    // additional_targets() found each record's target owner, in order.
+    if (work_.record_targets.size() != srv.size) return false;
+    for (const uint32_t owner : work_.record_targets) {
+      if (owner == kNotOurs) return false;
+      const auto wire = wire_of_owner(owner);
       const size_t length = record_length(answer, at);
       if (length != kSrvFixedOctets + wire.size() || answer[at] != 0xc0 || answer[at + 1] != 0x0c ||
           !std::equal(wire.begin(), wire.end(), answer.begin() + static_cast<ptrdiff_t>(at + kSrvFixedOctets))) {
         return false;
       }
-      targets.push_back(*owner);
+      targets.push_back(owner);
       at += length;
     }
     return at == answer.size();
