@@ -127,15 +127,6 @@ std::vector<Record> two_port_headless(int count) {
   return records;
 }
 
-std::vector<uint8_t> ask_srv(const Snapshot& snapshot, const std::string& name,
-                             std::optional<uint16_t> payload, dns::Transport transport) {
-  QuerySpec spec;
-  spec.name = name;
-  spec.type = kSRV;
-  spec.edns_payload = payload;
-  return respond(&snapshot, query(spec), transport);
-}
-
 TEST(BareNameSrv, IsStoredAsItsPortsAnswersAndAnswersInFull) {
   const auto snapshot = build_snapshot(two_port_headless(3), RecordOptions{});
   const auto bare = name_to_wire("db.default.svc.cluster.local.");
@@ -148,7 +139,7 @@ TEST(BareNameSrv, IsStoredAsItsPortsAnswersAndAnswersInFull) {
   ASSERT_EQ(port.kind, LookupKind::kAnswer);
   EXPECT_EQ(port.block->answer_pieces, kSrvTemplate);
   const auto port_message = parse(
-      ask_srv(*snapshot, "_pg._tcp.db.default.svc.cluster.local", std::nullopt, dns::Transport::kUdp));
+      ask_raw(*snapshot, "_pg._tcp.db.default.svc.cluster.local", kSRV, std::nullopt, dns::Transport::kUdp));
   EXPECT_EQ(rdata_texts(port_message.answers),
             (std::vector<std::string>{"0 33 5432 " + endpoint_name(0), "0 33 5432 " + endpoint_name(1),
                                       "0 33 5432 " + endpoint_name(2)}));
@@ -156,7 +147,7 @@ TEST(BareNameSrv, IsStoredAsItsPortsAnswersAndAnswersInFull) {
   EXPECT_EQ(text(port_message.additional[2].owner), endpoint_name(2));
 
   const auto message =
-      parse(ask_srv(*snapshot, "db.default.svc.cluster.local", std::nullopt, dns::Transport::kUdp));
+      parse(ask_raw(*snapshot, "db.default.svc.cluster.local", kSRV, std::nullopt, dns::Transport::kUdp));
   EXPECT_FALSE(message.header.has(dns::kFlagTC));
   ASSERT_EQ(message.answers.size(), 6u);
   EXPECT_EQ(rdata_texts(message.answers)[0], "0 33 5432 " + endpoint_name(0));
@@ -169,12 +160,12 @@ TEST(BareNameSrv, IsStoredAsItsPortsAnswersAndAnswersInFull) {
 TEST(BareNameSrv, TruncatesAsOneRRsetAndTcpCarriesIt) {
   const auto snapshot = build_snapshot(two_port_headless(20), RecordOptions{});
   const auto udp =
-      parse(ask_srv(*snapshot, "db.default.svc.cluster.local", std::nullopt, dns::Transport::kUdp));
+      parse(ask_raw(*snapshot, "db.default.svc.cluster.local", kSRV, std::nullopt, dns::Transport::kUdp));
   EXPECT_TRUE(udp.header.has(dns::kFlagTC));
   EXPECT_TRUE(udp.answers.empty());
 
   const auto tcp =
-      parse(ask_srv(*snapshot, "db.default.svc.cluster.local", std::nullopt, dns::Transport::kTcp));
+      parse(ask_raw(*snapshot, "db.default.svc.cluster.local", kSRV, std::nullopt, dns::Transport::kTcp));
   EXPECT_FALSE(tcp.header.has(dns::kFlagTC));
   EXPECT_EQ(tcp.answers.size(), 40u);
   EXPECT_EQ(tcp.additional.size(), 20u);

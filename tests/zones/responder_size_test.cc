@@ -34,16 +34,6 @@ std::vector<Record> headless(int count) {
   return records;
 }
 
-std::vector<uint8_t> ask_raw(const Snapshot& snapshot, const std::string& name, uint16_t type,
-                             std::optional<uint16_t> payload,
-                             dns::Transport transport = dns::Transport::kUdp) {
-  QuerySpec spec;
-  spec.name = name;
-  spec.type = type;
-  spec.edns_payload = payload;
-  return respond(&snapshot, query(spec), transport);
-}
-
 TEST(Truncation, HundredEndpointsOverUdpWithoutEdnsSetTcAndFit512) {
   const auto records = headless(100);
   const auto snapshot = build_snapshot(records, RecordOptions{});

@@ -144,6 +144,17 @@ inline dns::Message ask(const Snapshot& snapshot, const std::string& name, uint1
   return parse(respond(&snapshot, query(name, type), transport));
 }
 
+// The raw response to a query with the given EDNS payload (none: no OPT record).
+inline std::vector<uint8_t> ask_raw(const Snapshot& snapshot, const std::string& name,
+                                    uint16_t type, std::optional<uint16_t> payload,
+                                    dns::Transport transport = dns::Transport::kUdp) {
+  QuerySpec spec;
+  spec.name = name;
+  spec.type = type;
+  spec.edns_payload = payload;
+  return respond(&snapshot, query(spec), transport);
+}
+
 inline std::string text(const dns::Name& name) {
   return name.to_text();
 }
