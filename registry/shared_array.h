@@ -7,8 +7,8 @@
 
 #include <compare>
 #include <cstddef>
-#include <initializer_list>
 #include <functional>
+#include <initializer_list>
 #include <set>
 #include <utility>
 #include <vector>

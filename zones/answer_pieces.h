@@ -35,8 +35,7 @@ class StoredAnswers {
   // Fills `pieces` with stored sections that together are exactly `section`, longest
   // first from the front, at most `max_pieces`; false (pieces unspecified) when that
   // cannot be done.
-  bool split(std::span<const uint8_t> section, size_t max_pieces,
-             std::vector<AnswerPiece>& pieces);
+  bool split(std::span<const uint8_t> section, size_t max_pieces, std::vector<AnswerPiece>& pieces);
 
  private:
   struct Entry {

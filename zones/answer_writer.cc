@@ -69,8 +69,7 @@ void AnswerWriter::put_u32(uint32_t value) {
   put_u16(static_cast<uint16_t>(value));
 }
 
-void AnswerWriter::put_answer(const SnapshotChunk& chunk, const AnswerBlock& block,
-                              size_t length) {
+void AnswerWriter::put_answer(const SnapshotChunk& chunk, const AnswerBlock& block, size_t length) {
   chunk.for_each_answer_piece(block, [&](std::span<const uint8_t> piece) {
     const size_t taken = std::min(piece.size(), length);
     put(piece.first(taken));

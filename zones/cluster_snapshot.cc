@@ -4,11 +4,11 @@
 #include <atomic>
 #include <functional>
 #include <future>
-#include <thread>
 #include <set>
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 
 #include "zones/group_fingerprint.h"

@@ -90,25 +90,24 @@ struct Workspace {
   std::vector<const RRset*> chain;
   std::vector<uint32_t> seen;
   std::vector<uint32_t> targets;
-  StoredAnswers stored_srv;             // SRV answer sections in the arena, by content
+  StoredAnswers stored_srv;  // SRV answer sections in the arena, by content
   std::vector<AnswerPiece> pieces;
-  std::vector<uint32_t> owner_ids;      // each owner's name id, once its record is written
+  std::vector<uint32_t> owner_ids;  // each owner's name id, once its record is written
   std::vector<std::pair<uint32_t, uint32_t>> named_targets;  // (arena position, owner)
   std::vector<uint32_t> record_targets;    // each SRV/NS record's target owner, or kNotOurs
   std::vector<uint32_t> targets_in_chunk;  // an SRV template's targets, in order
   AnswerEncoder encoder{std::span<const uint8_t>()};
   // The chunk's contents, copied out at the end at their exact size.
   std::vector<uint8_t> arena;
-  std::vector<uint8_t> names;           // name records (see ChunkName)
-  std::vector<AnswerBlock> blocks;      // the current name's
+  std::vector<uint8_t> names;       // name records (see ChunkName)
+  std::vector<AnswerBlock> blocks;  // the current name's
   std::vector<RRsetCut> cuts;
 };
 
 // The index's hash (eight octets a step): every owner is hashed twice here, as text
 // and as wire octets, and byte-wise FNV-1a was a few percent of a start-up build.
 uint64_t hash_octets(std::string_view octets) {
-  return SnapshotIndex::hash_name(
-      {reinterpret_cast<const uint8_t*>(octets.data()), octets.size()});
+  return SnapshotIndex::hash_name({reinterpret_cast<const uint8_t*>(octets.data()), octets.size()});
 }
 
 }  // namespace
@@ -453,8 +452,7 @@ class ChunkBuilder {
   // when it can be, as pieces of the `_port._proto` answers stored before it (a
   // Service's bare name: its port names come first in the chunk); else as an SRV
   // template; else whole. A port name's answer is remembered as a piece for later.
-  void store_body(AnswerBlock& block, const BlockExtent& extent, const RRset* srv,
-                  bool port_name) {
+  void store_body(AnswerBlock& block, const BlockExtent& extent, const RRset* srv, bool port_name) {
     const auto body = std::span<const uint8_t>(work_.encoder.bytes());
     const auto answer = body.first(block.answer_length);
     const auto additional = body.subspan(answer.size());
@@ -471,8 +469,8 @@ class ChunkBuilder {
     if (block.extended()) append_arena(octets_of(extent));
     if (split) {
       block.answer_pieces = static_cast<uint8_t>(pieces.size());
-      append_arena({reinterpret_cast<const uint8_t*>(pieces.data()),
-                    pieces.size() * sizeof(AnswerPiece)});
+      append_arena(
+          {reinterpret_cast<const uint8_t*>(pieces.data()), pieces.size() * sizeof(AnswerPiece)});
       append_arena(additional);
       return;
     }
@@ -510,7 +508,8 @@ class ChunkBuilder {
       const auto wire = wire_of_owner(owner);
       const size_t length = record_length(answer, at);
       if (length != kSrvFixedOctets + wire.size() || answer[at] != 0xc0 || answer[at + 1] != 0x0c ||
-          !std::equal(wire.begin(), wire.end(), answer.begin() + static_cast<ptrdiff_t>(at + kSrvFixedOctets))) {
+          !std::equal(wire.begin(), wire.end(),
+                      answer.begin() + static_cast<ptrdiff_t>(at + kSrvFixedOctets))) {
         return false;
       }
       targets.push_back(owner);

@@ -207,7 +207,8 @@ class SnapshotChunk {
   }
   // Octets a name's record takes in the name area.
   static uint32_t record_size(const ChunkName& name) {
-    const size_t size = sizeof(ChunkName) + name.block_count * sizeof(AnswerBlock) + name.name_length;
+    const size_t size =
+        sizeof(ChunkName) + name.block_count * sizeof(AnswerBlock) + name.name_length;
     return static_cast<uint32_t>((size + 3) & ~size_t{3});
   }
   std::vector<uint8_t> arena_;  // answer bodies
@@ -245,7 +246,9 @@ class SnapshotChunk::NameIds {
   const SnapshotChunk* chunk_;
 };
 
-inline SnapshotChunk::NameIds SnapshotChunk::name_ids() const { return NameIds(this); }
+inline SnapshotChunk::NameIds SnapshotChunk::name_ids() const {
+  return NameIds(this);
+}
 
 static_assert(sizeof(ChunkName) == 4 && alignof(AnswerBlock) <= 4);
 

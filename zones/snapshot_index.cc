@@ -114,9 +114,10 @@ uint32_t SnapshotIndex::store_empty_non_terminal(std::span<const uint8_t> name, 
 }
 
 bool SnapshotIndex::entry_is(const IndexEntry& entry, std::span<const uint8_t> name) const {
-  const auto prefix = entry.chunk == kNoChunk
-                          ? empty_non_terminal_prefix(entry)
-                          : chunks_[entry.chunk]->name_prefix(chunks_[entry.chunk]->name(entry.name));
+  const auto prefix =
+      entry.chunk == kNoChunk
+          ? empty_non_terminal_prefix(entry)
+          : chunks_[entry.chunk]->name_prefix(chunks_[entry.chunk]->name(entry.name));
   const auto suffix = apex(entry.zone);
   return prefix.size() + suffix.size() == name.size() &&
          same_name(prefix.data(), name.data(), prefix.size()) &&
@@ -247,8 +248,10 @@ void SnapshotIndex::add_child_to_parent(std::span<const uint8_t> name, uint8_t z
   std::copy(parent.begin(), parent.end(), copy.begin());
   const std::span<const uint8_t> own(copy.data(), parent.size());
   table_[position] = IndexEntry{.hash = static_cast<uint32_t>(hash),
-                                .name = store_empty_non_terminal(own, zone), .children = 1,
-                                .chunk = kNoChunk, .length = static_cast<uint8_t>(own.size()),
+                                .name = store_empty_non_terminal(own, zone),
+                                .children = 1,
+                                .chunk = kNoChunk,
+                                .length = static_cast<uint8_t>(own.size()),
                                 .zone = zone};
   ++size_;
   add_child_to_parent(own, zone);

@@ -32,8 +32,8 @@ void RecordSink::add_address(std::string_view owner, const registry::IpAddress& 
   next(owner, to_u16(address.v6 ? RRType::kAAAA : RRType::kA)).data = address;
 }
 
-void RecordSink::add_srv(std::string_view owner, uint16_t priority, uint16_t weight,
-                         uint16_t port, std::string_view target) {
+void RecordSink::add_srv(std::string_view owner, uint16_t priority, uint16_t weight, uint16_t port,
+                         std::string_view target) {
   RecordData& data = next(owner, to_u16(RRType::kSRV)).data;
   auto* srv = std::get_if<SrvData>(&data);
   if (srv == nullptr) {

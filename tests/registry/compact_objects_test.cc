@@ -14,19 +14,21 @@ namespace {
 // A Deployment's pods hold their labels and ports once, and so does a Service whose
 // selector is its own labels: what makes a 50k-object cluster's registry smaller.
 TEST(CompactObjects, ObjectsOfOneFileShareEqualLabelsPortsAndNamespaces) {
-  const std::string pod = "kind: Pod\napiVersion: v1\nmetadata:\n  name: NAME\n  namespace: shop\n"
-                          "  labels:\n    app: web\n    tier: backend\nspec:\n  containers:\n"
-                          "  - name: app\n    ports:\n    - name: http\n"
-                          "      containerPort: 8080\n";
+  const std::string pod =
+      "kind: Pod\napiVersion: v1\nmetadata:\n  name: NAME\n  namespace: shop\n"
+      "  labels:\n    app: web\n    tier: backend\nspec:\n  containers:\n"
+      "  - name: app\n    ports:\n    - name: http\n"
+      "      containerPort: 8080\n";
   std::string text;
   for (const char* name : {"web-0", "web-1"}) {
     std::string doc = pod;
     doc.replace(doc.find("NAME"), 4, name);
     text += doc + "---\n";
   }
-  text += "kind: Service\napiVersion: v1\nmetadata:\n  name: web\n  namespace: shop\n"
-          "  labels:\n    app: web\n"
-          "spec:\n  selector:\n    app: web\n  ports:\n  - port: 80\n";
+  text +=
+      "kind: Service\napiVersion: v1\nmetadata:\n  name: web\n  namespace: shop\n"
+      "  labels:\n    app: web\n"
+      "spec:\n  selector:\n    app: web\n  ports:\n  - port: 80\n";
   const FileObjects file = parse_manifest_text("web.yaml", text);
   ASSERT_EQ(file.pods.size(), 2u);
   ASSERT_EQ(file.services.size(), 1u);

@@ -2,11 +2,12 @@
 // itself, then a Service's bare-name SRV answer as the responder sends it; and PTR
 // answers that name their target by its name record (zones/snapshot_chunk.h).
 
+#include "zones/answer_pieces.h"
+
 #include <gtest/gtest.h>
 
 #include "tests/zones/responder_test_util.h"
 #include "zones/answer_encoder.h"
-#include "zones/answer_pieces.h"
 
 namespace clusterdns::zones::testing {
 namespace {
@@ -138,16 +139,17 @@ TEST(BareNameSrv, IsStoredAsItsPortsAnswersAndAnswersInFull) {
       snapshot->lookup(name_to_wire("_pg._tcp.db.default.svc.cluster.local."), kSRV);
   ASSERT_EQ(port.kind, LookupKind::kAnswer);
   EXPECT_EQ(port.block->answer_pieces, kSrvTemplate);
-  const auto port_message = parse(
-      ask_raw(*snapshot, "_pg._tcp.db.default.svc.cluster.local", kSRV, std::nullopt, dns::Transport::kUdp));
-  EXPECT_EQ(rdata_texts(port_message.answers),
-            (std::vector<std::string>{"0 33 5432 " + endpoint_name(0), "0 33 5432 " + endpoint_name(1),
-                                      "0 33 5432 " + endpoint_name(2)}));
+  const auto port_message = parse(ask_raw(*snapshot, "_pg._tcp.db.default.svc.cluster.local", kSRV,
+                                          std::nullopt, dns::Transport::kUdp));
+  EXPECT_EQ(
+      rdata_texts(port_message.answers),
+      (std::vector<std::string>{"0 33 5432 " + endpoint_name(0), "0 33 5432 " + endpoint_name(1),
+                                "0 33 5432 " + endpoint_name(2)}));
   ASSERT_EQ(port_message.additional.size(), 3u);
   EXPECT_EQ(text(port_message.additional[2].owner), endpoint_name(2));
 
-  const auto message =
-      parse(ask_raw(*snapshot, "db.default.svc.cluster.local", kSRV, std::nullopt, dns::Transport::kUdp));
+  const auto message = parse(
+      ask_raw(*snapshot, "db.default.svc.cluster.local", kSRV, std::nullopt, dns::Transport::kUdp));
   EXPECT_FALSE(message.header.has(dns::kFlagTC));
   ASSERT_EQ(message.answers.size(), 6u);
   EXPECT_EQ(rdata_texts(message.answers)[0], "0 33 5432 " + endpoint_name(0));
@@ -159,13 +161,13 @@ TEST(BareNameSrv, IsStoredAsItsPortsAnswersAndAnswersInFull) {
 
 TEST(BareNameSrv, TruncatesAsOneRRsetAndTcpCarriesIt) {
   const auto snapshot = build_snapshot(two_port_headless(20), RecordOptions{});
-  const auto udp =
-      parse(ask_raw(*snapshot, "db.default.svc.cluster.local", kSRV, std::nullopt, dns::Transport::kUdp));
+  const auto udp = parse(
+      ask_raw(*snapshot, "db.default.svc.cluster.local", kSRV, std::nullopt, dns::Transport::kUdp));
   EXPECT_TRUE(udp.header.has(dns::kFlagTC));
   EXPECT_TRUE(udp.answers.empty());
 
-  const auto tcp =
-      parse(ask_raw(*snapshot, "db.default.svc.cluster.local", kSRV, std::nullopt, dns::Transport::kTcp));
+  const auto tcp = parse(
+      ask_raw(*snapshot, "db.default.svc.cluster.local", kSRV, std::nullopt, dns::Transport::kTcp));
   EXPECT_FALSE(tcp.header.has(dns::kFlagTC));
   EXPECT_EQ(tcp.answers.size(), 40u);
   EXPECT_EQ(tcp.additional.size(), 20u);

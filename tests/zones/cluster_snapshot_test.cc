@@ -101,7 +101,8 @@ std::string answer_of(const Snapshot& snapshot, const std::vector<uint8_t>& qnam
     found.chunk->for_each_answer_piece(
         block, [&](std::span<const uint8_t> piece) { out.append(piece.begin(), piece.end()); });
     const auto additional = found.chunk->additional(block);
-    out += std::string(additional.begin(), additional.end()) + "/" + std::to_string(block.answer_count);
+    out += std::string(additional.begin(), additional.end()) + "/" +
+           std::to_string(block.answer_count);
     for (const auto& cut : found.chunk->answer_cuts(block)) out += "/" + std::to_string(cut.end);
     for (const auto& cut : found.chunk->additional_cuts(block)) out += "/" + std::to_string(cut.end);
   }

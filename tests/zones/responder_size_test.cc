@@ -106,8 +106,8 @@ TEST(Truncation, AnAnswerLongerThanAnyMessageGetsTcEvenOverTcp) {
   EXPECT_TRUE(direct.header.has(dns::kFlagTC));
   EXPECT_TRUE(direct.answers.empty());
 
-  const auto alias = parse(
-      ask_raw(*snapshot, "alias.default.svc.cluster.local", kA, std::nullopt, dns::Transport::kTcp));
+  const auto alias = parse(ask_raw(*snapshot, "alias.default.svc.cluster.local", kA, std::nullopt,
+                                   dns::Transport::kTcp));
   EXPECT_TRUE(alias.header.has(dns::kFlagTC));
   ASSERT_EQ(alias.answers.size(), 1u) << "the CNAME RRset fits, the A RRset never does";
   EXPECT_EQ(alias.answers[0].type, dns::RRType::kCNAME);
