@@ -142,8 +142,8 @@ void SnapshotIndex::prefetch(std::span<const uint64_t> hashes) const {
   if (table_.empty() || hashes.size() > kMaxPrefetch) return;
   const size_t n = hashes.size();
   // Each stage reads what the previous one asked for: the table entry (the home slot,
-  // where the name usually is), then the chunk, its name record, then the name and
-  // its answer blocks, then the first answer's bytes.
+  // where the name usually is), then the chunk, then the name's record (header and
+  // answer blocks), then its labels, then the first answer's bytes.
   for (size_t i = 0; i < n; ++i) __builtin_prefetch(&table_[home(static_cast<uint32_t>(hashes[i]))]);
   std::array<const SnapshotChunk*, kMaxPrefetch> chunks{};
   std::array<uint32_t, kMaxPrefetch> names{};
@@ -162,7 +162,6 @@ void SnapshotIndex::prefetch(std::span<const uint64_t> hashes) const {
   }
   for (size_t i = 0; i < n; ++i) {
     if (records[i] == nullptr) continue;
-    // The record: header and blocks, then the labels (often in the next line).
     __builtin_prefetch(chunks[i]->name_prefix(*records[i]).data());
   }
   for (size_t i = 0; i < n; ++i) {
