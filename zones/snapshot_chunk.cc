@@ -95,7 +95,6 @@ struct Workspace {
   std::vector<uint32_t> owner_ids;  // each owner's name id, once its record is written
   std::vector<std::pair<uint32_t, uint32_t>> named_targets;  // (arena position, owner)
   std::vector<uint32_t> record_targets;    // each SRV/NS record's target owner, or kNotOurs
-  std::vector<uint32_t> targets_in_chunk;  // an SRV template's targets, in order
   AnswerEncoder encoder{std::span<const uint8_t>()};
   // The chunk's contents, copied out at the end at their exact size.
   std::vector<uint8_t> arena;
@@ -463,7 +462,7 @@ class ChunkBuilder {
     const bool templated = srv != nullptr && !split && block.answer_count == srv->size &&
                            srv_template_targets(*srv, answer);
     if (templated) {  // before the body: the apexes go into the arena too
-      for (const uint32_t target : work_.targets_in_chunk) store_apex(work_.owners[target].zone);
+      for (const uint32_t target : work_.record_targets) store_apex(work_.owners[target].zone);
     }
     block.offset = static_cast<uint32_t>(work_.arena.size());
     if (block.extended()) append_arena(octets_of(extent));
@@ -478,7 +477,7 @@ class ChunkBuilder {
       block.answer_pieces = kSrvTemplate;
       const auto at = static_cast<uint32_t>(work_.arena.size());
       size_t record = 0;
-      for (const uint32_t target : work_.targets_in_chunk) {
+      for (const uint32_t target : work_.record_targets) {
         append_arena(answer.subspan(record, kSrvFixedOctets));
         work_.named_targets.emplace_back(append_arena(octets_of(uint32_t{0})), target);
         record += kSrvFixedOctets + work_.owners[target].wire_length;
@@ -495,11 +494,9 @@ class ChunkBuilder {
   }
 
   // Whether every record of this encoded SRV answer is the question pointer, 16 fixed
-  // octets and then, in full, the target, an owner of this chunk (into
-  // work_.targets_in_chunk, in order).
+  // octets and then, in full, the target, an owner of this chunk (work_.record_targets
+  // then lists them in order).
   bool srv_template_targets(const RRset& srv, std::span<const uint8_t> answer) {
-    auto& targets = work_.targets_in_chunk;
-    targets.clear();
     size_t at = 0;
     // additional_targets() found each record's target owner, in order.
     if (work_.record_targets.size() != srv.size) return false;
@@ -512,7 +509,6 @@ class ChunkBuilder {
                       answer.begin() + static_cast<ptrdiff_t>(at + kSrvFixedOctets))) {
         return false;
       }
-      targets.push_back(owner);
       at += length;
     }
     return at == answer.size();
