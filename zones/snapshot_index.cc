@@ -86,8 +86,12 @@ uint64_t SnapshotIndex::hash_name(std::span<const uint8_t> wire) {
 std::span<const uint8_t> SnapshotIndex::full_name(const SnapshotChunk& chunk,
                                                   const ChunkName& name,
                                                   NameBuffer& buffer) const {
-  const auto prefix = chunk.name_prefix(name);
-  const auto suffix = apex(name.zone);
+  return joined(chunk.name_prefix(name), name.zone, buffer);
+}
+
+std::span<const uint8_t> SnapshotIndex::joined(std::span<const uint8_t> prefix, uint8_t zone,
+                                               NameBuffer& buffer) const {
+  const auto suffix = apex(zone);
   std::copy(prefix.begin(), prefix.end(), buffer.begin());
   std::copy(suffix.begin(), suffix.end(), buffer.begin() + static_cast<ptrdiff_t>(prefix.size()));
   return {buffer.data(), prefix.size() + suffix.size()};
@@ -95,13 +99,7 @@ std::span<const uint8_t> SnapshotIndex::full_name(const SnapshotChunk& chunk,
 
 std::span<const uint8_t> SnapshotIndex::entry_name(const IndexEntry& entry,
                                                    NameBuffer& buffer) const {
-  if (entry.chunk == kNoChunk) {
-    const auto prefix = empty_non_terminal_prefix(entry);
-    const auto suffix = apex(entry.zone);
-    std::copy(prefix.begin(), prefix.end(), buffer.begin());
-    std::copy(suffix.begin(), suffix.end(), buffer.begin() + static_cast<ptrdiff_t>(prefix.size()));
-    return {buffer.data(), entry.length};
-  }
+  if (entry.chunk == kNoChunk) return joined(empty_non_terminal_prefix(entry), entry.zone, buffer);
   const SnapshotChunk& chunk = *chunks_[entry.chunk];
   return full_name(chunk, chunk.name(entry.name), buffer);
 }

@@ -103,7 +103,10 @@ class SnapshotIndex {
     uint32_t name_index = 0;
   };
 
-  // The entry's whole name, from the arena or put together in `buffer`.
+  // Labels above an apex, then the apex of `zone`, in `buffer`.
+  std::span<const uint8_t> joined(std::span<const uint8_t> prefix, uint8_t zone,
+                                  NameBuffer& buffer) const;
+  // The entry's whole name, put together in `buffer`.
   std::span<const uint8_t> entry_name(const IndexEntry& entry, NameBuffer& buffer) const;
   // An empty non-terminal's labels above its apex, in the arena (its apex is the
   // zone's, held once like a chunk name's).
