@@ -191,14 +191,13 @@ void Responder::prefetch(std::span<const std::span<const uint8_t>> queries) {
   std::array<uint64_t, SnapshotIndex::kMaxPrefetch> hashes;
   size_t count = 0;
   dns::Name name;
-  dns::Name lowered;
   for (const auto query : queries) {
     // The question name, read as the answer will read it; a malformed one is skipped.
     dns::WireReader reader_of_query(query, dns::kHeaderSize);
     dns::read_name(reader_of_query, name);
     if (!reader_of_query.ok()) continue;
-    lowered.assign_lowered(name);
-    hashes[count++] = SnapshotIndex::hash_name(lowered.wire());
+    name.to_lower();
+    hashes[count++] = SnapshotIndex::hash_name(name.wire());
   }
   snapshot->prefetch({hashes.data(), count});
 }

@@ -20,6 +20,9 @@ namespace clusterdns::dns {
 constexpr uint8_t fold_ascii(uint8_t c) {
   return (c >= 'A' && c <= 'Z') ? c + 32 : c;
 }
+// fold_ascii() of `size` octets from `from` into `to` (which may be `from`), eight at a
+// time: every query's name is folded on the serving path.
+void fold_ascii_octets(const uint8_t* from, uint8_t* to, size_t size);
 
 class Name {
  public:

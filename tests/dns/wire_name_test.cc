@@ -74,6 +74,27 @@ TEST(NameCompare, IgnoresAsciiCaseOnly) {
   EXPECT_EQ(name("MiXeD.Case.").lowered().to_text(), "mixed.case.");
 }
 
+// The fold goes eight octets at a time: every octet value, at every position of a
+// word and in the tail, must fold exactly as fold_ascii() folds it alone.
+TEST(NameCompare, FoldsEveryOctetValueAnywhereInTheName) {
+  for (size_t size = 0; size <= 40; ++size) {
+    for (unsigned first = 0; first < 256; ++first) {
+      std::vector<uint8_t> from(size);
+      for (size_t i = 0; i < size; ++i) from[i] = static_cast<uint8_t>(first + 37 * i);
+      std::vector<uint8_t> to(size, 0xAA);
+      fold_ascii_octets(from.data(), to.data(), size);
+      for (size_t i = 0; i < size; ++i) {
+        ASSERT_EQ(to[i], fold_ascii(from[i])) << "octet " << int{from[i]} << " at " << i;
+      }
+      fold_ascii_octets(from.data(), from.data(), size);  // in place
+      EXPECT_EQ(from, to);
+    }
+  }
+  EXPECT_EQ(fold_ascii('@'), '@');  // just below 'A'
+  EXPECT_EQ(fold_ascii('['), '[');  // just above 'Z'
+  EXPECT_EQ(fold_ascii(0xC1), 0xC1);  // 'A' | 0x80 is not ASCII
+}
+
 TEST(NameCompare, KnowsSubdomains) {
   EXPECT_TRUE(name("a.b.cluster.local").is_subdomain_of(name("Cluster.Local")));
   EXPECT_TRUE(name("cluster.local").is_subdomain_of(name("cluster.local")));
