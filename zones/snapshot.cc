@@ -24,11 +24,11 @@ LookupResult Snapshot::lookup(std::span<const uint8_t> qname, uint16_t qtype) co
   const IndexEntry* entry = parts_.index->find(qname, SnapshotIndex::hash_name(qname));
   if (entry == nullptr) return missing(qname, qtype);
   if (const SnapshotChunk* chunk = parts_.index->chunk(*entry)) {
-    return found(*chunk, chunk->name(entry->name), qtype);
+    return found(*chunk, chunk->name(entry->name()), qtype);
   }
   // An empty non-terminal (RFC 8020): exists, holds nothing.
   LookupResult result;
-  result.zone = &parts_.zones[entry->zone];
+  result.zone = &parts_.zones[entry->zone()];
   result.kind = qtype == kTypeAny ? LookupKind::kAnyExists : LookupKind::kNoData;
   return result;
 }

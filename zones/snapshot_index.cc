@@ -4,6 +4,7 @@
 #include <array>
 #include <cstring>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -45,7 +46,20 @@ std::span<const uint8_t> parent_of(std::span<const uint8_t> wire) {
   return wire.subspan(size_t{wire[0]} + 1);
 }
 
+// Arena offsets are name ids too (IndexEntry keeps them divided by four).
+size_t padded(size_t size) {
+  return (size + 3) & ~size_t{3};
+}
+
 }  // namespace
+
+void IndexEntry::set_name(uint32_t id) {
+  if (id >= kIdLimit || id % 4 != 0) {
+    throw std::length_error("snapshot index: name id " + std::to_string(id) +
+                            " is not a multiple of four below 64 MiB");
+  }
+  name_and_length_ = (id >> 2) << 8 | (name_and_length_ & 0xff);
+}
 
 SnapshotIndex::SnapshotIndex(const std::vector<std::string>& apexes, size_t slots)
     : chunks_(slots, nullptr), table_(16) {
@@ -99,15 +113,18 @@ std::span<const uint8_t> SnapshotIndex::joined(std::span<const uint8_t> prefix, 
 
 std::span<const uint8_t> SnapshotIndex::entry_name(const IndexEntry& entry,
                                                    NameBuffer& buffer) const {
-  if (entry.chunk == kNoChunk) return joined(empty_non_terminal_prefix(entry), entry.zone, buffer);
+  if (entry.chunk == kNoChunk) {
+    return joined(empty_non_terminal_prefix(entry), entry.zone(), buffer);
+  }
   const SnapshotChunk& chunk = *chunks_[entry.chunk];
-  return full_name(chunk, chunk.name(entry.name), buffer);
+  return full_name(chunk, chunk.name(entry.name()), buffer);
 }
 
 uint32_t SnapshotIndex::store_empty_non_terminal(std::span<const uint8_t> name, uint8_t zone) {
   const size_t labels = name.size() - apex(zone).size();
   const auto offset = static_cast<uint32_t>(arena_.size());
   arena_.insert(arena_.end(), name.begin(), name.begin() + static_cast<ptrdiff_t>(labels));
+  arena_.resize(padded(arena_.size()), 0);
   return offset;
 }
 
@@ -115,8 +132,8 @@ bool SnapshotIndex::entry_is(const IndexEntry& entry, std::span<const uint8_t> n
   const auto prefix =
       entry.chunk == kNoChunk
           ? empty_non_terminal_prefix(entry)
-          : chunks_[entry.chunk]->name_prefix(chunks_[entry.chunk]->name(entry.name));
-  const auto suffix = apex(entry.zone);
+          : chunks_[entry.chunk]->name_prefix(chunks_[entry.chunk]->name(entry.name()));
+  const auto suffix = apex(entry.zone());
   return prefix.size() + suffix.size() == name.size() &&
          same_name(prefix.data(), name.data(), prefix.size()) &&
          same_name(suffix.data(), name.data() + prefix.size(), suffix.size());
@@ -126,8 +143,8 @@ const IndexEntry* SnapshotIndex::find(std::span<const uint8_t> qname, uint64_t h
   if (table_.empty()) return nullptr;
   size_t slot = home(static_cast<uint32_t>(hash));
   // Bounded: the table is at most 3/4 full, so an empty slot is always reached.
-  for (const IndexEntry* entry = &table_[slot]; entry->length != 0; entry = &table_[slot]) {
-    if (entry->hash == static_cast<uint32_t>(hash) && entry->length == qname.size() &&
+  for (const IndexEntry* entry = &table_[slot]; entry->length() != 0; entry = &table_[slot]) {
+    if (entry->hash == static_cast<uint32_t>(hash) && entry->length() == qname.size() &&
         entry_is(*entry, qname)) {
       return entry;
     }
@@ -152,11 +169,11 @@ void SnapshotIndex::prefetch(std::span<const uint64_t> hashes) const {
     // name record for 1.7% of the server's CPU, and no longer does.
     const auto hash = static_cast<uint32_t>(hashes[i]);
     size_t slot = home(hash);
-    while (table_[slot].length != 0 && table_[slot].hash != hash) slot = next(slot);
+    while (table_[slot].length() != 0 && table_[slot].hash != hash) slot = next(slot);
     const IndexEntry& entry = table_[slot];
-    if (entry.length == 0 || entry.chunk == kNoChunk) continue;
+    if (entry.length() == 0 || entry.chunk == kNoChunk) continue;
     chunks[i] = chunks_[entry.chunk];
-    names[i] = entry.name;
+    names[i] = entry.name();
     __builtin_prefetch(chunks[i]);
   }
   std::array<const ChunkName*, kMaxPrefetch> records{};
@@ -179,9 +196,9 @@ void SnapshotIndex::prefetch(std::span<const uint64_t> hashes) const {
 // The position of the name's entry, or of the empty slot where it would go.
 size_t SnapshotIndex::slot_of(std::span<const uint8_t> name, uint64_t hash) const {
   size_t slot = home(static_cast<uint32_t>(hash));
-  while (table_[slot].length != 0) {
+  while (table_[slot].length() != 0) {
     const IndexEntry& entry = table_[slot];
-    if (entry.hash == static_cast<uint32_t>(hash) && entry.length == name.size() &&
+    if (entry.hash == static_cast<uint32_t>(hash) && entry.length() == name.size() &&
         entry_is(entry, name)) {
       return slot;
     }
@@ -194,9 +211,9 @@ void SnapshotIndex::rehash(size_t capacity) {
   std::vector<IndexEntry> old = std::move(table_);
   table_.assign(capacity, IndexEntry{});
   for (const IndexEntry& entry : old) {
-    if (entry.length == 0) continue;
+    if (entry.length() == 0) continue;
     size_t slot = home(entry.hash);
-    while (table_[slot].length != 0) slot = next(slot);
+    while (table_[slot].length() != 0) slot = next(slot);
     table_[slot] = entry;
   }
 }
@@ -223,7 +240,7 @@ void SnapshotIndex::erase_at(size_t position) {
   // their home slot lies after it, so every entry stays reachable from its home.
   --size_;
   size_t hole = position;
-  for (size_t at = next(hole); table_[at].length != 0; at = next(at)) {
+  for (size_t at = next(hole); table_[at].length() != 0; at = next(at)) {
     if (distance(home(table_[at].hash), at) >= distance(hole, at)) {
       table_[hole] = table_[at];
       hole = at;
@@ -242,8 +259,8 @@ void SnapshotIndex::add_child_to_parent(std::span<const uint8_t> name, uint8_t z
   const auto parent = parent_of(name);
   const uint64_t hash = hash_name(parent);
   size_t position = slot_of(parent, hash);
-  if (table_[position].length != 0) {
-    ++table_[position].children;
+  if (table_[position].length() != 0) {
+    add_child(position, parent);
     return;
   }
   if (grow_if_needed()) position = slot_of(parent, hash);
@@ -251,14 +268,33 @@ void SnapshotIndex::add_child_to_parent(std::span<const uint8_t> name, uint8_t z
   std::array<uint8_t, 256> copy;
   std::copy(parent.begin(), parent.end(), copy.begin());
   const std::span<const uint8_t> own(copy.data(), parent.size());
-  table_[position] = IndexEntry{.hash = static_cast<uint32_t>(hash),
-                                .name = store_empty_non_terminal(own, zone),
-                                .children = 1,
-                                .chunk = kNoChunk,
-                                .length = static_cast<uint8_t>(own.size()),
-                                .zone = zone};
+  table_[position] = IndexEntry(static_cast<uint32_t>(hash), store_empty_non_terminal(own, zone),
+                                kNoChunk, static_cast<uint8_t>(own.size()), zone);
+  table_[position].set_children(1);
   ++size_;
   add_child_to_parent(own, zone);
+}
+
+void SnapshotIndex::add_child(size_t position, std::span<const uint8_t> name) {
+  IndexEntry& entry = table_[position];
+  if (entry.children() < IndexEntry::kMaxChildren) {
+    entry.set_children(static_cast<uint16_t>(entry.children() + 1));
+  } else {
+    ++extra_children_[std::string(view_of(name))];
+  }
+}
+
+bool SnapshotIndex::remove_child(size_t position, std::span<const uint8_t> name) {
+  IndexEntry& entry = table_[position];
+  if (entry.children() == IndexEntry::kMaxChildren) {
+    const auto extra = extra_children_.find(std::string(view_of(name)));
+    if (extra != extra_children_.end()) {
+      if (--extra->second == 0) extra_children_.erase(extra);
+      return true;
+    }
+  }
+  entry.set_children(static_cast<uint16_t>(entry.children() - 1));
+  return entry.children() > 0;
 }
 
 void SnapshotIndex::remove_child_from_parent(std::span<const uint8_t> name, uint8_t zone) {
@@ -267,9 +303,9 @@ void SnapshotIndex::remove_child_from_parent(std::span<const uint8_t> name, uint
   const auto parent = parent_of(name);
   const size_t position = slot_of(parent, hash_name(parent));
   IndexEntry& entry = table_[position];
-  if (entry.length == 0 || entry.children == 0) return;  // not counted: nothing to undo
-  if (--entry.children > 0 || entry.chunk != kNoChunk) return;
-  arena_garbage_ += empty_non_terminal_prefix(entry).size();
+  if (entry.length() == 0 || entry.children() == 0) return;  // not counted: nothing to undo
+  if (remove_child(position, parent) || entry.chunk != kNoChunk) return;
+  arena_garbage_ += padded(empty_non_terminal_prefix(entry).size());
   erase_at(position);
   remove_child_from_parent(parent, zone);  // the arena is not compacted meanwhile
 }
@@ -278,7 +314,7 @@ void SnapshotIndex::turn_into_empty_non_terminal(size_t position) {
   IndexEntry& entry = table_[position];
   NameBuffer buffer;
   const auto name = entry_name(entry, buffer);
-  entry.name = store_empty_non_terminal(name, entry.zone);
+  entry.set_name(store_empty_non_terminal(name, entry.zone()));
   entry.chunk = kNoChunk;
 }
 
@@ -289,32 +325,31 @@ void SnapshotIndex::add_name(uint16_t slot, uint32_t name_index) {
   const auto wire = full_name(chunk, name, buffer);
   const uint64_t hash = hash_name(wire);
   size_t position = slot_of(wire, hash);
-  if (table_[position].length == 0) {
+  if (table_[position].length() == 0) {
     if (grow_if_needed()) position = slot_of(wire, hash);
-    table_[position] = IndexEntry{.hash = static_cast<uint32_t>(hash), .name = name_index,
-                                  .children = 0, .chunk = slot,
-                                  .length = static_cast<uint8_t>(wire.size()), .zone = name.zone};
+    table_[position] = IndexEntry(static_cast<uint32_t>(hash), name_index, slot,
+                                  static_cast<uint8_t>(wire.size()), name.zone);
     ++size_;
     add_child_to_parent(wire, name.zone);
     return;
   }
   IndexEntry& entry = table_[position];
   if (entry.chunk == kNoChunk) {  // was an empty non-terminal: now held
-    arena_garbage_ += empty_non_terminal_prefix(entry).size();
+    arena_garbage_ += padded(empty_non_terminal_prefix(entry).size());
     entry.chunk = slot;
-    entry.name = name_index;
+    entry.set_name(name_index);
     return;
   }
   // Another chunk holds it too: remember both, serve one that has records.
   std::vector<Holder>& holders = shared_[std::string(view_of(wire))];
   if (holders.empty()) {
-    holders.push_back({entry.chunk, entry.name, has_records(entry.chunk, entry.name)});
+    holders.push_back({entry.chunk, entry.name(), has_records(entry.chunk, entry.name())});
   }
   const bool records = name.block_count > 0;
   holders.push_back({slot, name_index, records});
-  if (records && !has_records(entry.chunk, entry.name)) {
+  if (records && !has_records(entry.chunk, entry.name())) {
     entry.chunk = slot;
-    entry.name = name_index;
+    entry.set_name(name_index);
   }
 }
 
@@ -325,21 +360,21 @@ void SnapshotIndex::remove_name(uint16_t slot, uint32_t name_index) {
   const auto wire = full_name(chunk, name, buffer);
   const size_t position = slot_of(wire, hash_name(wire));
   IndexEntry& entry = table_[position];
-  if (entry.length == 0) return;
+  if (entry.length() == 0) return;
   if (const auto shared = shared_.find(std::string(view_of(wire))); shared != shared_.end()) {
     std::vector<Holder>& holders = shared->second;
     std::erase_if(holders, [&](const Holder& h) { return h.slot == slot && h.name == name_index; });
-    if (entry.chunk == slot && entry.name == name_index) {
+    if (entry.chunk == slot && entry.name() == name_index) {
       const auto with_records = std::find_if(holders.begin(), holders.end(),
                                              [](const Holder& h) { return h.has_records; });
       const Holder& next = with_records != holders.end() ? *with_records : holders.front();
       entry.chunk = next.slot;
-      entry.name = next.name;
+      entry.set_name(next.name);
     }
     if (holders.size() < 2) shared_.erase(shared);
     return;
   }
-  if (entry.children > 0) {
+  if (entry.children() > 0) {
     turn_into_empty_non_terminal(position);
     return;
   }
@@ -403,9 +438,9 @@ void SnapshotIndex::replace(uint16_t slot, const SnapshotChunk* chunk) {
       old_names.erase(kept);
       const size_t position = slot_of(wire, hash_name(wire));
       IndexEntry& entry = table_[position];
-      if (entry.chunk == slot && entry.name == old_index) {
+      if (entry.chunk == slot && entry.name() == old_index) {
         entry.chunk = scratch;
-        entry.name = i;
+        entry.set_name(i);
       }
       if (auto shared = shared_.find(std::string(view_of(wire))); shared != shared_.end()) {
         for (Holder& holder : shared->second) {
@@ -440,10 +475,11 @@ void SnapshotIndex::replace(uint16_t slot, const SnapshotChunk* chunk) {
 void SnapshotIndex::compact_arena() {
   std::vector<uint8_t> arena;
   for (IndexEntry& entry : table_) {
-    if (entry.length == 0 || entry.chunk != kNoChunk) continue;
+    if (entry.length() == 0 || entry.chunk != kNoChunk) continue;
     const auto prefix = empty_non_terminal_prefix(entry);
-    entry.name = static_cast<uint32_t>(arena.size());
+    entry.set_name(static_cast<uint32_t>(arena.size()));
     arena.insert(arena.end(), prefix.begin(), prefix.end());
+    arena.resize(padded(arena.size()), 0);
   }
   arena_ = std::move(arena);
   arena_garbage_ = 0;
@@ -467,10 +503,10 @@ std::vector<std::pair<std::string, std::vector<uint16_t>>> SnapshotIndex::clashe
 bool SnapshotIndex::redirect(std::span<const uint8_t> name, uint16_t slot, uint32_t name_index) {
   const size_t position = slot_of(name, hash_name(name));
   IndexEntry& entry = table_[position];
-  if (entry.length == 0 || entry.chunk == kNoChunk) return false;
-  redirects_.push_back({std::string(view_of(name)), entry.chunk, entry.name});
+  if (entry.length() == 0 || entry.chunk == kNoChunk) return false;
+  redirects_.push_back({std::string(view_of(name)), entry.chunk, entry.name()});
   entry.chunk = slot;
-  entry.name = name_index;
+  entry.set_name(name_index);
   return true;
 }
 
@@ -480,9 +516,9 @@ void SnapshotIndex::restore_redirects() {
     const auto name = std::span(reinterpret_cast<const uint8_t*>(redirect->name.data()),
                                 redirect->name.size());
     const size_t position = slot_of(name, hash_name(name));
-    if (table_[position].length == 0) continue;
+    if (table_[position].length() == 0) continue;
     table_[position].chunk = redirect->slot;
-    table_[position].name = redirect->name_index;
+    table_[position].set_name(redirect->name_index);
   }
   redirects_.clear();
 }

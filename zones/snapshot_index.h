@@ -9,7 +9,7 @@
 // every name. Each entry counts the entries directly below it; an empty non-terminal
 // goes when its count drops to zero.
 //
-// Open addressing with linear probing over 16-octet entries, load at most 3/4, any
+// Open addressing with linear probing over 12-octet entries, load at most 3/4, any
 // table size (it grows by half); deletion shifts entries back, so there are no
 // tombstones. Built and changed off the serving threads; a published snapshot holds
 // its own copy, which find() only reads.
@@ -26,15 +26,42 @@
 
 namespace clusterdns::zones {
 
+// 12 octets a slot: the table is a fifth of a snapshot's memory (issue 8). A name's id
+// is a multiple of four (name records are padded to four octets, and so are the empty
+// non-terminals' labels in the index's arena), so 24 bits of id reach 64 MiB of names
+// per chunk. The zone takes two bits (SnapshotIndex::kMaxZones) and the count of
+// children the other fourteen; a name with more children than that (a namespace of
+// over 16,383 Services) counts the rest in SnapshotIndex::extra_children_.
 struct IndexEntry {
-  uint32_t hash = 0;      // low bits of hash_name(): picks the slot, skips most compares
-  uint32_t name = 0;      // the name's id in its chunk (SnapshotChunk::name_ids()), or
-                          // (no chunk) offset in the index's arena of empty non-terminals
-  uint32_t children = 0;  // entries whose parent this is
-  uint16_t chunk = 0;     // slot of the chunk holding the name; kNoChunk: none
-  uint8_t length = 0;     // name length; 0 marks an empty slot
-  uint8_t zone = 0;
+  static constexpr uint32_t kIdLimit = uint32_t{1} << 26;
+  static constexpr uint16_t kMaxChildren = 0x3fff;
+
+  uint32_t hash = 0;   // low bits of hash_name(): picks the slot, skips most compares
+  uint16_t chunk = 0;  // slot of the chunk holding the name; kNoChunk: none
+
+  IndexEntry() = default;
+  IndexEntry(uint32_t hash, uint32_t name, uint16_t chunk, uint8_t length, uint8_t zone)
+      : hash(hash), chunk(chunk), zone_and_children_(static_cast<uint16_t>(zone << 14)) {
+    set_name(name);
+    name_and_length_ |= length;
+  }
+  // The name's id in its chunk (SnapshotChunk::name_ids()), or (no chunk) the offset
+  // of its labels in the index's arena of empty non-terminals.
+  uint32_t name() const { return (name_and_length_ >> 8) << 2; }
+  void set_name(uint32_t id);  // throws std::length_error past kIdLimit
+  uint8_t length() const { return static_cast<uint8_t>(name_and_length_); }  // 0: empty slot
+  uint8_t zone() const { return static_cast<uint8_t>(zone_and_children_ >> 14); }
+  // Entries whose parent this is, up to kMaxChildren.
+  uint16_t children() const { return zone_and_children_ & kMaxChildren; }
+  void set_children(uint16_t children) {
+    zone_and_children_ = static_cast<uint16_t>((zone_and_children_ & ~kMaxChildren) | children);
+  }
+
+ private:
+  uint16_t zone_and_children_ = 0;  // zone in the top two bits
+  uint32_t name_and_length_ = 0;    // id / 4 above, length in the low octet
 };
+static_assert(sizeof(IndexEntry) == 12);
 
 class SnapshotIndex {
  public:
@@ -111,7 +138,7 @@ class SnapshotIndex {
   // An empty non-terminal's labels above its apex, in the arena (its apex is the
   // zone's, held once like a chunk name's).
   std::span<const uint8_t> empty_non_terminal_prefix(const IndexEntry& entry) const {
-    return {arena_.data() + entry.name, entry.length - apex(entry.zone).size()};
+    return {arena_.data() + entry.name(), entry.length() - apex(entry.zone()).size()};
   }
   // Appends those labels of `name` to the arena; their offset.
   uint32_t store_empty_non_terminal(std::span<const uint8_t> name, uint8_t zone);
@@ -137,6 +164,10 @@ class SnapshotIndex {
   void remove_name(uint16_t slot, uint32_t name);
   // Creates the entry for the parent of `name` or counts one more child in it.
   void add_child_to_parent(std::span<const uint8_t> name, uint8_t zone);
+  // One more child, or one fewer, for the entry at `position` whose name is `name`;
+  // remove_child() is true while some remain.
+  void add_child(size_t position, std::span<const uint8_t> name);
+  bool remove_child(size_t position, std::span<const uint8_t> name);
   void remove_child_from_parent(std::span<const uint8_t> name, uint8_t zone);
   void turn_into_empty_non_terminal(size_t position);
   void erase_at(size_t position);
@@ -155,11 +186,14 @@ class SnapshotIndex {
   std::array<uint8_t, kMaxZones> apex_length_{};
   uint8_t apex_count_ = 0;
   size_t size_ = 0;
-  std::vector<uint8_t> arena_;  // labels of empty non-terminals, above their apex
+  std::vector<uint8_t> arena_;  // labels of empty non-terminals, above their apex, each
+                                // padded to four octets (see IndexEntry)
   size_t arena_garbage_ = 0;
   // Names held by more than one chunk (rare: two Services' endpoints on one address).
   std::unordered_map<std::string, std::vector<Holder>> shared_;
   std::vector<Redirect> redirects_;  // where restore_redirects() puts names back
+  // Children past IndexEntry::kMaxChildren, by name (wire octets).
+  std::unordered_map<std::string, uint32_t> extra_children_;
 };
 
 }  // namespace clusterdns::zones

@@ -215,6 +215,42 @@ TEST(ClusterSnapshot, RebuildingReencodesOnlyTheBucketsThatChanged) {
   expect_same_answers(*fewer.snapshot, state, options_with_serial(4));
 }
 
+// The index counts an empty non-terminal's children in fourteen bits and the rest
+// apart: a Service of 16,500 named ports gives "_tcp.<service>" that many children.
+// The name must stay while one is left and go with the last.
+TEST(ClusterSnapshot, AnEmptyNonTerminalOfManyThousandChildrenGoesWithTheLastOne) {
+  const auto with_ports = [](int count) {
+    std::vector<registry::ServicePort> ports;
+    for (int i = 0; i < count; ++i) {
+      ports.push_back(port("p" + std::to_string(i), static_cast<uint16_t>(i + 1)));
+    }
+    registry::ClusterState state;
+    state.services.push_back(cluster_ip_service("alpha", "wide", {"10.96.0.10"}, ports));
+    return state;
+  };
+  const auto kind = [](const ClusterSnapshot& built, const std::string& name) {
+    return built.snapshot->lookup(name_to_wire(name + ".wide.alpha.svc.cluster.local."), 33).kind;
+  };
+  ClusterSnapshotBuilder builder(test::default_options());
+  const ClusterSnapshot many = builder.build(with_ports(16500), 1);
+  EXPECT_EQ(kind(many, "_tcp"), LookupKind::kNoData);
+  EXPECT_EQ(kind(many, "_p16499._tcp"), LookupKind::kAnswer);
+
+  const ClusterSnapshot one = builder.build(with_ports(1), 2);
+  EXPECT_EQ(kind(one, "_p0._tcp"), LookupKind::kAnswer);
+  EXPECT_EQ(kind(one, "_p1._tcp"), LookupKind::kNXDomain);
+  EXPECT_EQ(kind(one, "_tcp"), LookupKind::kNoData) << "one child is left";
+
+  const ClusterSnapshot none = builder.build(with_ports(0), 3);
+  EXPECT_EQ(kind(none, "_tcp"), LookupKind::kNXDomain) << "no child is left";
+  EXPECT_EQ(kind(none, "_p0._tcp"), LookupKind::kNXDomain);
+
+  const ClusterSnapshot again = builder.build(with_ports(16500), 4);
+  EXPECT_EQ(kind(again, "_tcp"), LookupKind::kNoData);
+  const ClusterSnapshot gone = builder.build(with_ports(0), 5);
+  EXPECT_EQ(kind(gone, "_tcp"), LookupKind::kNXDomain);
+}
+
 // Random changes, each followed by a rebuild that must answer exactly as a build from
 // scratch: names coming and going, addresses becoming shared and unshared, CNAME
 // chains appearing and breaking, empty non-terminals appearing and going.
