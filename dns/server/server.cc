@@ -90,11 +90,9 @@ Status Server::Impl::listen() {
     log_info("listening on %s (udp+tcp)", address.endpoint.to_string().c_str());
   }
 
-  // Each listener starts on the thread that will serve it.
+  // Each UDP listener serves on a thread of its own (udp_listener.h).
   for (auto& worker : workers_) {
-    asio::post(worker->io, [worker = worker.get()] {
-      for (auto& listener : worker->udp) listener->start();
-    });
+    for (auto& listener : worker->udp) listener->start();
   }
   asio::post(first_worker().io, [this] {
     for (auto& listener : tcp_listeners_) listener->start();

@@ -22,7 +22,8 @@ namespace clusterdns::dns {
 
 struct ServerOptions {
   // Serving threads. Each has its own UDP socket per address (SO_REUSEPORT when more
-  // than one) and its share of the TCP connections.
+  // than one), answered on a thread of its own (udp_listener.h), and its share of the
+  // TCP connections on its io_context.
   int threads = 1;
   // RFC 7766 §6.2.3: close a TCP connection that sends no complete query for this long.
   std::chrono::milliseconds tcp_idle_timeout{10'000};

@@ -1,8 +1,14 @@
 #include "dns/server/udp_listener.h"
 
+#include <poll.h>
+#include <pthread.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <span>
+#include <stdexcept>
 #include <vector>
 
 #include "dns/server/log.h"
@@ -10,40 +16,36 @@
 namespace clusterdns::dns {
 namespace {
 
-// Batches served per readiness event before yielding to the other handlers of the
-// io_context (TCP, deferred replies); the rest of the queue is served right after.
-constexpr int kBatchesPerWakeup = 8;
 // Bounds the retries of a send interrupted by a signal.
 constexpr int kSendAttempts = 4 * static_cast<int>(kUdpBatch);
 
-// Sends on the listener's socket from its own thread. The socket outlives the reply:
-// the reply's work guard keeps the io_context running, and the server closes sockets
-// only on that thread and destroys them after run() has returned.
+// A reply owed to one UDP client. It keeps the listener's io_context running until it
+// is sent or dropped, and the server destroys its listeners only after that context's
+// run() has returned: the listener outlives the reply.
 class UdpDeferredReply final : public DeferredReply {
  public:
-  UdpDeferredReply(asio::ip::udp::socket& socket, const asio::ip::udp::endpoint& peer)
-      : socket_(socket), peer_(peer), work_(keep_running(socket.get_executor())) {}
+  UdpDeferredReply(UdpListener& listener, const sockaddr_storage& peer, socklen_t peer_length)
+      : listener_(listener),
+        peer_(peer),
+        peer_length_(peer_length),
+        work_(keep_running(listener.executor())) {}
 
   void send(std::span<const uint8_t> response) override {
-    if (sent_ || response.empty()) return;
-    sent_ = true;
-    asio::post(std::exchange(work_, {}),
-               [&socket = socket_, peer = peer_,
-                bytes = std::vector<uint8_t>(response.begin(), response.end())] {
-                 if (!socket.is_open()) return;
-                 ErrorCode ignored;  // a full queue drops the datagram, as the wire would
-                 socket.send_to(asio::buffer(bytes), peer, 0, ignored);
-               });
+    if (!work_ || response.empty()) return;
+    listener_.send_to(response, peer_, peer_length_);
+    work_ = {};
   }
+  // On the listener's thread; dropped (with the reply it holds) once the listener has
+  // closed, so a stopping server is not kept waiting.
   void post(std::function<void()> task) override {
-    if (work_) asio::post(work_, std::move(task));  // nothing left to do after send()
+    if (work_) listener_.post(std::move(task));
   }
 
  private:
-  asio::ip::udp::socket& socket_;
-  const asio::ip::udp::endpoint peer_;
+  UdpListener& listener_;
+  const sockaddr_storage peer_;
+  const socklen_t peer_length_;
   asio::any_io_executor work_;  // tracked: keeps the io_context running until sent
-  bool sent_ = false;
 };
 
 bool transient(int error) {
@@ -53,9 +55,17 @@ bool transient(int error) {
 }  // namespace
 
 UdpListener::UdpListener(asio::ip::udp::socket socket, PacketHandler& handler)
-    : socket_(std::move(socket)),
+    : executor_(socket.get_executor()),
       handler_(handler),
       buffers_(std::make_unique_for_overwrite<uint8_t[]>(2 * kUdpBatch * kMaxUdpMessage)) {
+  // Out of the io_context's epoll set (see the header); no operation is pending on a
+  // socket just bound.
+  fd_ = socket.release();
+  wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (wake_fd_ < 0) {
+    ::close(fd_);
+    throw std::runtime_error(std::string("eventfd: ") + std::strerror(errno));
+  }
   for (size_t i = 0; i < kUdpBatch; ++i) {
     query_iov_[i] = {query_slot(i), kMaxUdpMessage};
     queries_[i] = {};
@@ -69,34 +79,87 @@ UdpListener::UdpListener(asio::ip::udp::socket socket, PacketHandler& handler)
   }
 }
 
+UdpListener::~UdpListener() {
+  close();
+  ::close(wake_fd_);
+  ::close(fd_);
+}
+
 void UdpListener::start() {
-  wait();
+  thread_ = std::thread([this] { serve(); });
 }
 
 void UdpListener::close() {
-  ErrorCode ignored;
-  socket_.close(ignored);
+  {
+    const std::lock_guard lock(tasks_mutex_);
+    if (closed_) return;
+    closed_ = true;
+  }
+  closing_.store(true, std::memory_order_relaxed);
+  const uint64_t one = 1;
+  (void)::write(wake_fd_, &one, sizeof one);
+  if (thread_.joinable()) thread_.join();
+  // Tasks still queued hold replies: let them go, so their work ends too.
+  std::vector<std::function<void()>> dropped;
+  const std::lock_guard lock(tasks_mutex_);
+  dropped.swap(tasks_);
+}
+
+bool UdpListener::post(std::function<void()> task) {
+  {
+    const std::lock_guard lock(tasks_mutex_);
+    if (closed_) return false;
+    tasks_.push_back(std::move(task));
+  }
+  tasks_waiting_.store(true, std::memory_order_release);
+  const uint64_t one = 1;
+  (void)::write(wake_fd_, &one, sizeof one);
+  return true;
+}
+
+void UdpListener::send_to(std::span<const uint8_t> datagram, const sockaddr_storage& peer,
+                          socklen_t peer_length) const {
+  // A full queue drops the datagram, as the wire would; a signal gets a second try.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (::sendto(fd_, datagram.data(), datagram.size(), MSG_DONTWAIT,
+                 reinterpret_cast<const sockaddr*>(&peer), peer_length) >= 0 ||
+        errno != EINTR) {
+      return;
+    }
+  }
+}
+
+void UdpListener::serve() {
+  pthread_setname_np(pthread_self(), "clusterdns-udp");
+  while (!closing_.load(std::memory_order_relaxed)) {
+    if (tasks_waiting_.load(std::memory_order_acquire)) run_tasks();
+    // A short batch means the queue was empty: sleep until the next datagram.
+    if (serve_batch() < kUdpBatch) wait();
+  }
 }
 
 void UdpListener::wait() {
-  socket_.async_wait(asio::socket_base::wait_read,
-                     [this](const ErrorCode& error) { on_readable(error); });
+  std::array<pollfd, 2> fds{{{.fd = fd_, .events = POLLIN, .revents = 0},
+                             {.fd = wake_fd_, .events = POLLIN, .revents = 0}}};
+  if (::poll(fds.data(), fds.size(), -1) < 0) return;  // EINTR: look again
+  if ((fds[1].revents & POLLIN) != 0) {
+    uint64_t count = 0;
+    (void)::read(wake_fd_, &count, sizeof count);
+  }
 }
 
-void UdpListener::on_readable(const ErrorCode& error) {
-  if (error == asio::error::operation_aborted || !socket_.is_open()) return;
-  if (error) log_warning("UDP wait failed: %s", error.message().c_str());
-  for (int batch = 0; batch < kBatchesPerWakeup; ++batch) {
-    // A short batch means the queue was empty: the next datagram wakes us again.
-    if (serve_batch() < kUdpBatch) return wait();
+void UdpListener::run_tasks() {
+  std::vector<std::function<void()>> tasks;
+  {
+    const std::lock_guard lock(tasks_mutex_);
+    tasks.swap(tasks_);
+    tasks_waiting_.store(false, std::memory_order_relaxed);
   }
-  // Still busy: let the other handlers run, then carry on without waiting.
-  asio::post(socket_.get_executor(), [this] { on_readable({}); });
+  for (auto& task : tasks) task();
 }
 
 size_t UdpListener::serve_batch() {
-  const int fd = socket_.native_handle();
-  const int received = ::recvmmsg(fd, queries_.data(), kUdpBatch, MSG_DONTWAIT, nullptr);
+  const int received = ::recvmmsg(fd_, queries_.data(), kUdpBatch, MSG_DONTWAIT, nullptr);
   if (received <= 0) {
     // A failed receive (e.g. an ICMP error queued on the socket) affects one packet.
     if (received < 0 && !transient(errno)) {
@@ -132,11 +195,10 @@ size_t UdpListener::serve_batch() {
 }
 
 void UdpListener::send_replies(size_t count) {
-  const int fd = socket_.native_handle();
   size_t done = 0;
   for (int attempt = 0; done < count && attempt < kSendAttempts; ++attempt) {
     const int sent =
-        ::sendmmsg(fd, replies_.data() + done, static_cast<unsigned>(count - done), MSG_DONTWAIT);
+        ::sendmmsg(fd_, replies_.data() + done, static_cast<unsigned>(count - done), MSG_DONTWAIT);
     if (sent > 0) {
       done += static_cast<size_t>(sent);
     } else if (sent == 0 || errno != EINTR) {
@@ -146,11 +208,8 @@ void UdpListener::send_replies(size_t count) {
 }
 
 std::unique_ptr<DeferredReply> UdpListener::defer() {
-  asio::ip::udp::endpoint peer;
-  const socklen_t length = queries_[current_].msg_hdr.msg_namelen;
-  std::memcpy(peer.data(), &peers_[current_], length);
-  peer.resize(length);
-  return std::make_unique<UdpDeferredReply>(socket_, peer);
+  return std::make_unique<UdpDeferredReply>(*this, peers_[current_],
+                                            queries_[current_].msg_hdr.msg_namelen);
 }
 
 }  // namespace clusterdns::dns

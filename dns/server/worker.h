@@ -1,7 +1,8 @@
 #pragma once
 // One serving thread's share of the server: its io_context, its UDP listeners (one
-// socket per listen address) and the TCP connections it was handed. Everything a
-// worker owns runs on its thread, so nothing it owns needs a lock.
+// socket per listen address, each answered on a thread of its own that the listener
+// runs) and the TCP connections it was handed. Everything else a worker owns runs on
+// the io_context's thread, so nothing it owns needs a lock.
 
 #include <array>
 #include <chrono>

@@ -33,6 +33,7 @@ class DeferringHandler : public PacketHandler {
     if (message_id(answer) == kDeferredId && client.deferrer != nullptr) {
       std::lock_guard lock(mutex_);
       pending_.push_back({client.deferrer->defer(), answer});
+      deferring_thread_ = std::this_thread::get_id();
       return kDeferred;
     }
     std::copy(answer.begin(), answer.end(), response.begin());
@@ -54,9 +55,15 @@ class DeferringHandler : public PacketHandler {
     }
     return {};
   }
+  // The thread that answered (deferred) the last deferred query.
+  std::thread::id deferring_thread() {
+    std::lock_guard lock(mutex_);
+    return deferring_thread_;
+  }
 
  private:
   std::mutex mutex_;
+  std::thread::id deferring_thread_;
   std::vector<std::pair<std::unique_ptr<DeferredReply>, Bytes>> pending_;
 };
 
@@ -73,6 +80,49 @@ TEST(DeferredReply, ReachesTheUdpClientFromAnotherThread) {
   answerer.join();
   ASSERT_TRUE(answer.has_value());
   EXPECT_EQ(message_id(*answer), kDeferredId);
+}
+
+// The forwarder fills the cache of the thread that took the query (it is that
+// thread's alone) from a task it posts: a UDP reply's tasks run on that thread.
+TEST(DeferredReply, RunsItsTasksOnTheThreadThatTookTheUdpQuery) {
+  DeferringHandler handler;
+  RunningServer running({"127.0.0.1:0"}, handler);
+  std::thread::id task_thread;
+  std::thread answerer([&handler, &task_thread] {
+    auto [reply, answer] = handler.take();
+    ASSERT_NE(reply, nullptr);
+    DeferredReply* owed = reply.get();
+    owed->post(
+        [&task_thread, reply = std::shared_ptr<DeferredReply>(std::move(reply)), answer = answer] {
+          task_thread = std::this_thread::get_id();
+          reply->send(answer);
+        });
+  });
+  auto answer = testing::udp_exchange(running.endpoint(), make_query(kDeferredId));
+  answerer.join();
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(message_id(*answer), kDeferredId);
+  EXPECT_EQ(task_thread, handler.deferring_thread());
+  EXPECT_NE(task_thread, std::this_thread::get_id());
+}
+
+// A task posted once the server has stopped UDP can never run: it is dropped with the
+// reply it holds, and the server does not wait for it.
+TEST(DeferredReply, ATaskPostedWhileStoppingIsDroppedAndStopEnds) {
+  DeferringHandler handler;
+  RunningServer running({"127.0.0.1:0"}, handler);
+  std::thread asker([&running] {
+    EXPECT_FALSE(testing::udp_exchange(running.endpoint(), make_query(kDeferredId), 100ms));
+  });
+  auto [reply, answer] = handler.take();
+  asker.join();
+  ASSERT_NE(reply, nullptr);
+  std::thread stopper([&running] { EXPECT_TRUE(running.stop()); });
+  std::this_thread::sleep_for(200ms);  // the listener closes meanwhile
+  bool ran = false;
+  reply->post([&ran, reply = std::shared_ptr<DeferredReply>(std::move(reply))] { ran = true; });
+  stopper.join();
+  EXPECT_FALSE(ran);
 }
 
 TEST(DeferredReply, LetsALaterTcpAnswerOvertakeIt) {
