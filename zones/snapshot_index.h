@@ -181,6 +181,7 @@ class SnapshotIndex {
   // The served zones' apexes (wire), by ChunkName::zone, in the index itself: every
   // lookup compares one, and a separate allocation would be one more cache miss.
   static constexpr size_t kMaxZones = 4;
+  static_assert(kMaxZones <= 4, "IndexEntry keeps the zone in two bits");
   std::array<uint8_t, 3 * 256> apex_bytes_{};
   std::array<uint16_t, kMaxZones> apex_offset_{};
   std::array<uint8_t, kMaxZones> apex_length_{};
