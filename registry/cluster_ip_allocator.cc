@@ -116,17 +116,17 @@ void claim_explicit(SharedList<Service>& services, OffsetPool& pool,
     if (earlier != nullptr) {
       const Service& holder = kept[earlier->kept];
       diagnostics.push_back(diagnostic_at(
-          files, service.cluster_ip_where, Diagnostic::Severity::kError,
+          files, service.cluster_ip_where(), Diagnostic::Severity::kError,
           "clusterIP " + clash.to_string() + " of Service " + service.namespace_name + "/" +
               service.name + " is already used by " + "Service " + holder.namespace_name + "/" +
               holder.name + " (" + source_text(files, earlier->where) + ")"));
       continue;
     }
     for (const auto& ip : service.cluster_ips) {
-      holders.emplace(ip, Holder{kept.size(), service.cluster_ip_where});
+      holders.emplace(ip, Holder{kept.size(), service.cluster_ip_where()});
       if (ip.v6 == pool.prefix().base.v6 && !pool.prefix().contains(ip) && !service.synthesized) {
         diagnostics.push_back(
-            diagnostic_at(files, service.cluster_ip_where, Diagnostic::Severity::kWarning,
+            diagnostic_at(files, service.cluster_ip_where(), Diagnostic::Severity::kWarning,
                           "clusterIP " + ip.to_string() + " is outside --service-cidr " +
                               pool.prefix().to_string()));
       }

@@ -3,6 +3,7 @@
 #include "registry/compact_string.h"
 #include "registry/labels.h"
 #include "registry/shared_array.h"
+#include "registry/shared_value.h"
 
 namespace clusterdns::registry {
 
@@ -38,8 +39,16 @@ void compact_objects(FileObjects& file) {
   SharingPool<SharedArray<ServicePort>> service_ports;
   share(file.services, service_ports, [](auto& service) { return &service.ports; });
   SharingPool<SharedArray<ContainerPort>> container_ports;
-  share(file.pods, container_ports, [](auto& pod) { return &pod.ports; });
+  for (size_t i = 0; i < file.pods.size(); ++i) {
+    const SharedArray<ContainerPort>& ports = file.pods[i].details->ports;
+    if (ports.empty()) continue;
+    const SharedArray<ContainerPort>& canonical = container_ports.canonical(ports);
+    if (!canonical.shares_with(ports)) file.pods.mutate(i).details.mutate().ports = canonical;
+  }
   share(file.workloads, container_ports, [](auto& workload) { return &workload.template_ports; });
+  // A workload's pods have the same details (ports, container counts): one copy.
+  SharingPool<SharedValue<PodDetails>> pod_details;
+  share(file.pods, pod_details, [](auto& pod) { return &pod.details; });
   SharingPool<CompactString> nodes;
   share(file.pods, nodes, [](auto& pod) { return &pod.node_name; });
   file.namespaces.shrink_to_fit();

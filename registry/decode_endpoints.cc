@@ -91,6 +91,7 @@ void decode_endpoints(const YamlNode& object, FieldReader& reader, FileObjects& 
       subset.ports = decode_endpoint_ports(list[i], path, reader);
       endpoints.subsets.push_back(std::move(subset));
     }
+    endpoints.subsets.shrink_to_fit();
   }
   if (reader.errors() != errors_before) return;
   out.endpoint_objects.push_back(std::move(endpoints));

@@ -31,15 +31,15 @@ void decode_label_field(const YamlNode& spec, const char* key, CompactString& in
   into = *value;
 }
 
-void decode_spec(const YamlNode& object, Pod& pod, FieldReader& reader) {
+void decode_spec(const YamlNode& object, Pod& pod, PodDetails& details, FieldReader& reader) {
   const YamlNode spec = FieldReader::child(object, "spec");
   if (!FieldReader::present(spec) || !reader.expect_map(spec, "spec")) return;
-  decode_label_field(spec, "hostname", pod.hostname, reader);
-  decode_label_field(spec, "subdomain", pod.subdomain, reader);
+  decode_label_field(spec, "hostname", details.hostname, reader);
+  decode_label_field(spec, "subdomain", details.subdomain, reader);
   if (auto node = reader.string(spec, "nodeName", "spec")) pod.node_name = *node;
-  pod.ports = decode_container_ports(spec, "spec", reader);
+  details.ports = decode_container_ports(spec, "spec", reader);
   const YamlNode containers = FieldReader::child(spec, "containers");
-  if (containers.IsSequence()) pod.containers = static_cast<uint16_t>(containers.size());
+  if (containers.IsSequence()) details.containers = static_cast<uint16_t>(containers.size());
 }
 
 void decode_pod_ips(const YamlNode& status, Pod& pod, FieldReader& reader) {
@@ -80,10 +80,11 @@ void decode_conditions(const YamlNode& status, Pod& pod, FieldReader& reader) {
   }
 }
 
-void decode_container_statuses(const YamlNode& status, Pod& pod, FieldReader& reader) {
+void decode_container_statuses(const YamlNode& status, const Pod& pod, PodDetails& details,
+                               FieldReader& reader) {
   const YamlNode list = FieldReader::child(status, "containerStatuses");
   if (!FieldReader::present(list)) {
-    if (pod.ready) pod.ready_containers = pod.containers;
+    if (pod.ready) details.ready_containers = details.containers;
     return;
   }
   if (!reader.expect_sequence(list, "status.containerStatuses")) return;
@@ -91,13 +92,13 @@ void decode_container_statuses(const YamlNode& status, Pod& pod, FieldReader& re
   for (size_t i = 0; i < list.size(); ++i) {
     const std::string path = index_path("status.containerStatuses", i);
     if (!reader.expect_map(list[i], path)) continue;
-    if (reader.boolean(list[i], "ready", path).value_or(false)) ++pod.ready_containers;
+    if (reader.boolean(list[i], "ready", path).value_or(false)) ++details.ready_containers;
     restarts += reader.integer(list[i], "restartCount", path, 0, INT32_MAX).value_or(0);
   }
-  pod.restarts = static_cast<int32_t>(std::min<int64_t>(restarts, INT32_MAX));
+  details.restarts = static_cast<int32_t>(std::min<int64_t>(restarts, INT32_MAX));
 }
 
-void decode_status(const YamlNode& object, Pod& pod, FieldReader& reader) {
+void decode_status(const YamlNode& object, Pod& pod, PodDetails& details, FieldReader& reader) {
   const YamlNode status = FieldReader::child(object, "status");
   if (!FieldReader::present(status) || !reader.expect_map(status, "status")) return;
   if (auto phase = reader.string(status, "phase", "status")) {
@@ -111,7 +112,7 @@ void decode_status(const YamlNode& object, Pod& pod, FieldReader& reader) {
   }
   decode_pod_ips(status, pod, reader);
   decode_conditions(status, pod, reader);
-  decode_container_statuses(status, pod, reader);
+  decode_container_statuses(status, pod, details, reader);
 }
 
 }  // namespace
@@ -131,9 +132,11 @@ void decode_pod(const YamlNode& object, FieldReader& reader, FileObjects& out) {
   pod.labels = std::move(meta->labels);
   pod.terminating = meta->deleting;
   pod.where = meta->where;
-  decode_spec(object, pod, reader);
-  decode_status(object, pod, reader);
+  PodDetails details;
+  decode_spec(object, pod, details, reader);
+  decode_status(object, pod, details, reader);
   if (reader.errors() != errors_before) return;
+  pod.details = std::move(details);
   out.pods.push_back(std::move(pod));
 }
 

@@ -145,7 +145,8 @@ void decode_cluster_ips(const YamlNode& spec, Service& service, FieldReader& rea
       nodes.push_back(single);
     }
   }
-  service.cluster_ip_where = reader.where(FieldReader::present(single) ? single : list);
+  const SourceRef cluster_ip_where = reader.where(FieldReader::present(single) ? single : list);
+  service.cluster_ip_at = {cluster_ip_where.line, cluster_ip_where.column};
   if (texts.empty() || texts.front().empty()) return;  // allocated later
   if (texts.front() == "None") {
     service.headless = true;
@@ -210,16 +211,17 @@ void decode_ip_families(const YamlNode& spec, Service& service, FieldReader& rea
 }
 
 void decode_external(const YamlNode& spec, Service& service, FieldReader& reader) {
-  if (auto name = reader.string(spec, "externalName", "spec")) service.external_name = *name;
+  if (auto name = reader.string(spec, "externalName", "spec"))
+    service.external.mutate().name = *name;
   if (service.type == ServiceType::kExternalName) {
-    std::string name = service.external_name.str();
+    std::string name = service.external->name.str();
     if (!name.empty() && name.back() == '.') name.pop_back();
-    if (service.external_name.empty()) {
+    if (service.external->name.empty()) {
       reader.error(spec, "spec.externalName is required for an ExternalName Service");
     } else if (!is_dns1123_subdomain(name)) {
       reader.error(
           FieldReader::child(spec, "externalName"),
-          "spec.externalName \"" + service.external_name + "\" must be a lower-case DNS name");
+          "spec.externalName \"" + service.external->name + "\" must be a lower-case DNS name");
     }
     service.cluster_ips.clear();
     service.headless = false;
@@ -228,7 +230,7 @@ void decode_external(const YamlNode& spec, Service& service, FieldReader& reader
   if (FieldReader::present(ips) && reader.expect_sequence(ips, "spec.externalIPs")) {
     for (size_t i = 0; i < ips.size(); ++i) {
       if (auto ip = decode_ip(ips[i], index_path("spec.externalIPs", i), reader)) {
-        service.external_ips.push_back(ip->to_string());
+        service.external.mutate().ips.push_back(ip->to_string());
       }
     }
   }

@@ -20,7 +20,7 @@ IpFamily family_of(const IpAddress& ip) {
 // container port with that name and the Service port's protocol.
 std::optional<uint16_t> find_port(const Pod& pod, const ServicePort& port) {
   if (port.target_port_name.empty()) return port.target_port;
-  for (const auto& container_port : pod.ports) {
+  for (const auto& container_port : pod.details->ports) {
     if (container_port.name == port.target_port_name && container_port.protocol == port.protocol) {
       return container_port.port;
     }
@@ -55,7 +55,7 @@ class SubsetPacker {
     if (port) ports.push_back(*port);
   }
 
-  std::vector<EndpointSubset> pack() && {
+  CompactVector<EndpointSubset> pack() && {
     std::map<std::vector<PortKey>, EndpointSubset> by_ports;
     std::vector<std::vector<PortKey>> order;  // first appearance keeps the Service's port order
     for (auto& [key, ports] : ports_by_address_) {
@@ -69,7 +69,8 @@ class SubsetPacker {
       (key.ready ? it->second.addresses : it->second.not_ready_addresses).push_back(key.address);
     }
     std::sort(order.begin(), order.end());
-    std::vector<EndpointSubset> subsets;
+    CompactVector<EndpointSubset> subsets;
+    subsets.reserve(order.size());
     for (const auto& port_keys : order) {
       EndpointSubset subset = std::move(by_ports[port_keys]);
       sort_addresses(subset.addresses);
@@ -81,7 +82,8 @@ class SubsetPacker {
 
  private:
   // LessEndpointAddress compares the IP strings byte by byte, then the target.
-  static void sort_addresses(std::vector<EndpointAddress>& addresses) {
+  // Leaves exactly the room needed: the addresses are kept for long (issue 8).
+  static void sort_addresses(CompactVector<EndpointAddress>& addresses) {
     std::vector<std::pair<std::string, EndpointAddress>> keyed;
     keyed.reserve(addresses.size());
     for (auto& address : addresses) keyed.emplace_back(address.ip.to_string(), std::move(address));
@@ -89,6 +91,7 @@ class SubsetPacker {
       return std::tie(a.first, a.second.target_pod) < std::tie(b.first, b.second.target_pod);
     });
     addresses.clear();
+    addresses.reserve(keyed.size());
     for (auto& entry : keyed) addresses.push_back(std::move(entry.second));
   }
 
@@ -108,7 +111,9 @@ void add_pod(const Service& service, const Pod& pod, SubsetPacker& packer) {
     address.ip = ip;
     address.node_name = pod.node_name;
     address.target_pod = pod.name;
-    if (!pod.hostname.empty() && pod.subdomain == service.name) address.hostname = pod.hostname;
+    if (!pod.details->hostname.empty() && pod.details->subdomain == service.name) {
+      address.hostname = pod.details->hostname;
+    }
     if (service.ports.empty()) {
       // Headless Services may have no ports: addresses without ports.
       if (service.headless) packer.add(address, ready, std::nullopt);

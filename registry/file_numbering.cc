@@ -12,15 +12,6 @@ void number_all(SharedList<T>& items, uint32_t index) {
 
 }  // namespace
 
-bool has_file(const Service& service, uint32_t file) {
-  return service.where.file == file && service.cluster_ip_where.file == file;
-}
-
-void set_file(Service& service, uint32_t file) {
-  service.where.file = file;
-  service.cluster_ip_where.file = file;
-}
-
 void number_objects(FileObjects& file, uint32_t index) {
   number_all(file.namespaces, index);
   number_all(file.services, index);

@@ -16,13 +16,11 @@ template <class T>
 bool has_file(const T& item, uint32_t file) {
   return item.where.file == file;
 }
-bool has_file(const Service& service, uint32_t file);
 
 template <class T>
 void set_file(T& item, uint32_t file) {
   item.where.file = file;
 }
-void set_file(Service& service, uint32_t file);
 
 // Numbers every object of `file` as file `index`; copies only objects shared elsewhere
 // whose number changes.

@@ -1,12 +1,18 @@
 #include "registry/ip_list.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
+#include <memory>
 #include <new>
 #include <stdexcept>
 #include <utility>
 
 namespace clusterdns::registry {
+
+namespace {
+constexpr size_t kCountSize = sizeof(uint32_t);  // in front of a heap block's addresses
+}  // namespace
 
 IpList::IpList(std::initializer_list<IpAddress> ips) : IpList() {
   for (const IpAddress& ip : ips) push_back(ip);
@@ -30,40 +36,46 @@ IpList& IpList::operator=(const IpList& other) {
 IpList& IpList::operator=(IpList&& other) noexcept {
   if (this == &other) return *this;
   clear();
-  if (other.size_ <= 1) {
-    one_ = other.one_;
+  if (other.kind_ == Kind::kMany) {
+    set_block(other.block());
   } else {
-    set_many(other.many());
+    one_ = other.one_;
   }
-  size_ = other.size_;
-  new (&other.one_) IpAddress();  // `other` no longer owns the heap array
-  other.size_ = 0;
+  kind_ = other.kind_;
+  new (&other.one_) IpAddress();  // `other` no longer owns the heap block
+  other.kind_ = Kind::kEmpty;
   return *this;
 }
 
 const IpAddress& IpList::at(size_t i) const {
-  if (i >= size_) throw std::out_of_range("IpList::at");
+  if (i >= size()) throw std::out_of_range("IpList::at");
   return begin()[i];
 }
 
 void IpList::push_back(const IpAddress& ip) {
-  if (size_ == 0) {
+  if (kind_ == Kind::kEmpty) {
     one_ = ip;
-  } else {
-    // Exactly the room needed: these lists are short and kept for long.
-    auto* items = new IpAddress[size_ + 1];
-    std::copy(begin(), end(), items);
-    items[size_] = ip;
-    if (size_ > 1) delete[] many();
-    set_many(items);
+    kind_ = Kind::kOne;
+    return;
   }
-  ++size_;
+  // Exactly the room needed: these lists are short and kept for long.
+  const size_t count = size() + 1;
+  if (count > UINT32_MAX) throw std::length_error("IpList");
+  auto* block = static_cast<unsigned char*>(::operator new(kCountSize + count * sizeof(IpAddress)));
+  const auto stored = static_cast<uint32_t>(count);
+  std::memcpy(block, &stored, kCountSize);
+  auto* items = reinterpret_cast<IpAddress*>(block + kCountSize);
+  std::uninitialized_copy(begin(), end(), items);
+  new (items + count - 1) IpAddress(ip);
+  if (kind_ == Kind::kMany) ::operator delete(this->block());
+  set_block(block);
+  kind_ = Kind::kMany;
 }
 
 void IpList::clear() noexcept {
-  if (size_ > 1) delete[] many();
+  if (kind_ == Kind::kMany) ::operator delete(block());
   new (&one_) IpAddress();
-  size_ = 0;
+  kind_ = Kind::kEmpty;
 }
 
 bool operator==(const IpList& a, const IpList& b) {
@@ -74,15 +86,25 @@ std::strong_ordering operator<=>(const IpList& a, const IpList& b) {
   return std::lexicographical_compare_three_way(a.begin(), a.end(), b.begin(), b.end());
 }
 
-IpAddress* IpList::many() const {
-  IpAddress* items = nullptr;
-  std::memcpy(&items, many_.data(), sizeof(items));
-  return items;
+unsigned char* IpList::block() const {
+  unsigned char* block = nullptr;
+  std::memcpy(&block, many_.data(), sizeof(block));
+  return block;
 }
 
-void IpList::set_many(IpAddress* items) {
-  new (&many_) std::array<unsigned char, sizeof(IpAddress*)>();
-  std::memcpy(many_.data(), &items, sizeof(items));
+void IpList::set_block(unsigned char* block) {
+  new (&many_) std::array<unsigned char, sizeof(unsigned char*)>();
+  std::memcpy(many_.data(), &block, sizeof(block));
+}
+
+IpAddress* IpList::many() const {
+  return std::launder(reinterpret_cast<IpAddress*>(block() + kCountSize));
+}
+
+size_t IpList::many_size() const {
+  uint32_t count = 0;
+  std::memcpy(&count, block(), kCountSize);
+  return count;
 }
 
 }  // namespace clusterdns::registry

@@ -28,10 +28,10 @@ class IpList {
   IpList& operator=(IpList&& other) noexcept;
   ~IpList() { clear(); }
 
-  const IpAddress* begin() const { return size_ <= 1 ? &one_ : many(); }
-  const IpAddress* end() const { return begin() + size_; }
-  size_t size() const { return size_; }
-  bool empty() const { return size_ == 0; }
+  const IpAddress* begin() const { return kind_ == Kind::kMany ? many() : &one_; }
+  const IpAddress* end() const { return begin() + size(); }
+  size_t size() const { return kind_ == Kind::kMany ? many_size() : static_cast<size_t>(kind_); }
+  bool empty() const { return kind_ == Kind::kEmpty; }
   const IpAddress& operator[](size_t i) const { return begin()[i]; }
   const IpAddress& at(size_t i) const;  // throws std::out_of_range
   const IpAddress& front() const { return *begin(); }
@@ -44,17 +44,21 @@ class IpList {
   friend std::strong_ordering operator<=>(const IpList& a, const IpList& b);
 
  private:
+  enum class Kind : uint8_t { kEmpty = 0, kOne = 1, kMany = 2 };  // kOne: one address
+  // kMany's heap block: the count (four octets), then the addresses.
   IpAddress* many() const;
-  void set_many(IpAddress* items);
+  size_t many_size() const;
+  unsigned char* block() const;
+  void set_block(unsigned char* block);
 
-  // size_ <= 1: the address itself; more: a heap array of size_ addresses, whose
-  // pointer is kept in bytes so that the list needs no pointer alignment (it sits
-  // between a Pod's or Service's small fields).
+  // kOne: the address itself; kMany: a pointer to the heap block, kept in bytes so that
+  // the list needs no alignment: 18 octets, which fit between a Pod's or Service's small
+  // fields (issue 8).
   union {
     IpAddress one_;
-    std::array<unsigned char, sizeof(IpAddress*)> many_;
+    std::array<unsigned char, sizeof(unsigned char*)> many_;
   };
-  uint32_t size_ = 0;
+  Kind kind_ = Kind::kEmpty;
 };
 
 }  // namespace clusterdns::registry

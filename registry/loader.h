@@ -19,15 +19,18 @@ namespace clusterdns::registry {
 // One "---" document of a manifest file as last parsed: what it added to its
 // FileObjects, so an unchanged document need not be parsed again (issue 6: the
 // generator, like many repositories, keeps a whole namespace in one file).
-// One is kept per document (32 octets; most documents are one object), so the sizes are
-// small: a file with a larger document records none and is parsed whole on a change.
+// One is kept per document (24 octets; most documents are one object, issue 8), so the
+// counts are small: a file with a document that appended more than kMaxDocumentCount of
+// one kind records none and is parsed whole on a change.
 struct ParsedDocument {
+  static constexpr uint32_t kMaxDocumentCount = 511;  // what nine bits hold
+
   uint64_t hash = 0;        // of the document's text
   uint32_t size = 0;        // of the document's text
   uint32_t first_line = 0;  // lines before it in the file
   // How many of each it appended, in FileObjects order.
-  uint16_t namespaces = 0, services = 0, pods = 0, endpoint_objects = 0, endpoint_slices = 0,
-           workloads = 0, diagnostics = 0;
+  uint64_t namespaces : 9 = 0, services : 9 = 0, pods : 9 = 0, endpoint_objects : 9 = 0,
+                        endpoint_slices : 9 = 0, workloads : 9 = 0, diagnostics : 9 = 0;
   friend bool operator==(const ParsedDocument&, const ParsedDocument&) = default;
 };
 

@@ -188,7 +188,9 @@ void shift(T& item, int64_t lines) {
 }
 void shift(Service& service, int64_t lines) {
   shift(service.where, lines);
-  shift(service.cluster_ip_where, lines);
+  if (service.cluster_ip_at.line != 0) {
+    service.cluster_ip_at.line = static_cast<uint32_t>(service.cluster_ip_at.line + lines);
+  }
 }
 void shift(Diagnostic& diagnostic, int64_t lines) {
   if (diagnostic.line != 0) diagnostic.line = static_cast<uint32_t>(diagnostic.line + lines);
@@ -312,15 +314,15 @@ FileObjects parse_manifest_text(std::string path, std::string_view text,
     Counts added = counts_of(out);
     for (size_t i = 0; i < added.size(); ++i) {
       added[i] -= before[i];
-      if (added[i] > UINT16_MAX) recordable = false;
+      if (added[i] > ParsedDocument::kMaxDocumentCount) recordable = false;
     }
-    parsed.namespaces = static_cast<uint16_t>(added[0]);
-    parsed.services = static_cast<uint16_t>(added[1]);
-    parsed.pods = static_cast<uint16_t>(added[2]);
-    parsed.endpoint_objects = static_cast<uint16_t>(added[3]);
-    parsed.endpoint_slices = static_cast<uint16_t>(added[4]);
-    parsed.workloads = static_cast<uint16_t>(added[5]);
-    parsed.diagnostics = static_cast<uint16_t>(added[6]);
+    parsed.namespaces = added[0];
+    parsed.services = added[1];
+    parsed.pods = added[2];
+    parsed.endpoint_objects = added[3];
+    parsed.endpoint_slices = added[4];
+    parsed.workloads = added[5];
+    parsed.diagnostics = added[6];
     out.documents.push_back(parsed);
   }
   // Without every document recorded, the next parse of this file reuses none.

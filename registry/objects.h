@@ -12,11 +12,13 @@
 #include <vector>
 
 #include "registry/compact_string.h"
+#include "registry/compact_vector.h"
 #include "registry/ip_address.h"
 #include "registry/ip_list.h"
 #include "registry/labels.h"
 #include "registry/shared_array.h"
 #include "registry/shared_list.h"
+#include "registry/shared_value.h"
 
 namespace clusterdns::registry {
 
@@ -26,6 +28,13 @@ struct SourceRef {
   uint32_t line = 0;
   uint32_t column = 0;
   friend bool operator==(const SourceRef&, const SourceRef&) = default;
+};
+
+// A 1-based line and column in a file known from elsewhere.
+struct SourcePosition {
+  uint32_t line = 0;
+  uint32_t column = 0;
+  friend bool operator==(const SourcePosition&, const SourcePosition&) = default;
 };
 
 enum class Protocol : uint8_t { kTcp, kUdp, kSctp };
@@ -82,31 +91,43 @@ struct ServicePort {
   friend auto operator<=>(const ServicePort&, const ServicePort&) = default;
 };
 
+// What only some Services set: kept apart, they cost others one pointer (issue 8).
+struct ServiceExternal {
+  CompactString name;            // spec.externalName, ExternalName only
+  SharedArray<std::string> ips;  // spec.externalIPs, for `get services`
+  friend bool operator==(const ServiceExternal&, const ServiceExternal&) = default;
+};
+
 // Names are CompactStrings (issue 8): the objects of one file share their namespace's,
-// and the derived Endpoints share their Service's. The small fields sit together so
-// that they pack without padding.
+// and the derived Endpoints share their Service's. The fields are ordered so that they
+// pack without padding, the flags in bits: the count of holders (shared_object.h) fits
+// in their last four octets, and the whole in a 112-octet heap block instead of 144.
 struct Service {
   CompactString namespace_name;
   CompactString name;
-  ServiceType type = ServiceType::kClusterIP;
-  bool headless = false;                // clusterIP: None
-  bool cluster_ip_allocated = false;    // true when the registry chose the address
-  bool prefer_dual_stack = false;       // ipFamilyPolicy PreferDualStack/RequireDualStack
-  IpList cluster_ips;                   // explicit or allocated; empty when headless/ExternalName
+  Labels labels;  // metadata.labels
+  SharedArray<ServicePort> ports;
+  SharedValue<ServiceExternal> external;  // mostly unset: then no heap block
+  std::optional<Labels> selector;         // nullopt: no selector (endpoints come from objects)
+  ServiceType type : 2 = ServiceType::kClusterIP;
+  bool headless : 1 = false;              // clusterIP: None
+  bool cluster_ip_allocated : 1 = false;  // true when the registry chose the address
+  bool prefer_dual_stack : 1 = false;     // ipFamilyPolicy PreferDualStack/RequireDualStack
+  bool publish_not_ready_addresses : 1 = false;
+  bool synthesized : 1 = false;  // default/kubernetes made up by the registry
   // spec.ipFamilies, else the families of the ClusterIPs, else the service CIDR's family
   // (requireDualStack/preferDualStack headless Services get both).
   IpFamilies ip_families;
-  bool publish_not_ready_addresses = false;
-  CompactString external_name;          // ExternalName only
-  SharedArray<ServicePort> ports;
-  std::optional<Labels> selector;       // nullopt: no selector (endpoints come from objects)
-  bool synthesized = false;             // default/kubernetes made up by the registry
+  IpList cluster_ips;  // explicit or allocated; empty when headless/ExternalName
   SourceRef where;
-  SharedArray<std::string> external_ips;  // spec.externalIPs, for `get services`
-  Labels labels;                          // metadata.labels
-  SourceRef cluster_ip_where;             // the clusterIP(s) node, for duplicate reports
+  // The clusterIP(s) node, for duplicate reports; in the Service's own file (where.file).
+  SourcePosition cluster_ip_at;
+  SourceRef cluster_ip_where() const {
+    return {where.file, cluster_ip_at.line, cluster_ip_at.column};
+  }
   friend bool operator==(const Service&, const Service&) = default;
 };
+static_assert(ServiceType::kExternalName <= ServiceType{3}, "Service::type holds two bits");
 
 struct ContainerPort {
   std::string name;
@@ -118,6 +139,20 @@ struct ContainerPort {
 
 enum class PodPhase : uint8_t { kPending, kRunning, kSucceeded, kFailed, kUnknown };
 
+// The fields of a Pod that are mostly equal for all pods of a workload: its pods share
+// one copy (compact_objects.h), and a Pod keeps one pointer for them all (issue 8).
+struct PodDetails {
+  CompactString hostname;   // spec.hostname
+  CompactString subdomain;  // spec.subdomain
+  SharedArray<ContainerPort> ports;
+  // For `get pods`: spec.containers count, ready ones and restarts from containerStatuses.
+  uint16_t containers = 0;
+  uint16_t ready_containers = 0;
+  int32_t restarts = 0;
+  friend bool operator==(const PodDetails&, const PodDetails&) = default;
+  friend auto operator<=>(const PodDetails&, const PodDetails&) = default;
+};
+
 struct Pod {
   CompactString namespace_name;
   CompactString name;
@@ -128,14 +163,8 @@ struct Pod {
   bool terminating = false;    // metadata.deletionTimestamp set
   bool simulated = false;      // made up by --simulate-pods
   SourceRef where;
-  CompactString hostname;      // spec.hostname
-  CompactString subdomain;     // spec.subdomain
   CompactString node_name;     // spec.nodeName
-  SharedArray<ContainerPort> ports;
-  // For `get pods`: spec.containers count, ready ones and restarts from containerStatuses.
-  uint16_t containers = 0;
-  uint16_t ready_containers = 0;
-  int32_t restarts = 0;
+  SharedValue<PodDetails> details;  // read as pod.details->hostname
   friend bool operator==(const Pod&, const Pod&) = default;
 };
 
@@ -155,9 +184,11 @@ struct EndpointPort {
   friend auto operator<=>(const EndpointPort&, const EndpointPort&) = default;
 };
 
+// The lists are CompactVectors (8 octets each, nothing on the heap when empty): most
+// derived Endpoints have no subsets at all, the rest exactly one (issue 8).
 struct EndpointSubset {
-  std::vector<EndpointAddress> addresses;
-  std::vector<EndpointAddress> not_ready_addresses;
+  CompactVector<EndpointAddress> addresses;
+  CompactVector<EndpointAddress> not_ready_addresses;
   // Equal port lists share one array: a namespace's derived Endpoints mostly list the
   // same few ports (issue 8).
   SharedArray<EndpointPort> ports;
@@ -168,7 +199,7 @@ struct EndpointSubset {
 struct Endpoints {
   CompactString namespace_name;
   CompactString name;
-  std::vector<EndpointSubset> subsets;
+  CompactVector<EndpointSubset> subsets;
   SourceRef where;
   friend bool operator==(const Endpoints&, const Endpoints&) = default;
 };

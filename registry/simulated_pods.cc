@@ -136,6 +136,11 @@ std::vector<Pod> simulate_pods(const SharedList<Workload>& workloads,
     }
     const std::string hash =
         workload.kind == WorkloadKind::kDeployment ? template_hash(workload) : "";
+    PodDetails template_details;
+    template_details.ports = workload.template_ports;
+    template_details.containers = 1;
+    template_details.ready_containers = 1;
+    const SharedValue<PodDetails> details(std::move(template_details));
     for (auto& name : pod_names(workload, replicas)) {
       Pod pod;
       pod.namespace_name = workload.namespace_name;
@@ -156,13 +161,16 @@ std::vector<Pod> simulate_pods(const SharedList<Workload>& workloads,
       pod.ips.push_back(*ip);
       pod.phase = PodPhase::kRunning;
       pod.ready = true;
-      pod.hostname = std::move(name.hostname);
-      pod.subdomain = std::move(name.subdomain);
       pod.node_name = std::move(name.node);
-      pod.ports = workload.template_ports;
+      if (name.hostname.empty() && name.subdomain.empty()) {
+        pod.details = details;  // one copy for the workload's pods
+      } else {
+        PodDetails own = *details;
+        own.hostname = std::move(name.hostname);
+        own.subdomain = std::move(name.subdomain);
+        pod.details = std::move(own);
+      }
       pod.simulated = true;
-      pod.containers = 1;
-      pod.ready_containers = 1;
       pod.where = workload.where;
       simulated.push_back(std::move(pod));
     }

@@ -1,6 +1,8 @@
 // Endpoint names (spec 1.1.0 §2.4.1; CoreDNS: for every Service, not only headless):
 // <host>.<svc>.<ns>.svc.<zone> A/AAAA for each published endpoint address.
 
+#include <span>
+
 #include "zones/names.h"
 #include "zones/record_builders.h"
 
@@ -10,7 +12,7 @@ namespace {
 // The endpoints controller already moves not-ready addresses into `addresses` under
 // publishNotReadyAddresses; Endpoints objects written by hand may not, so take both.
 void publish_subset(const registry::EndpointSubset& subset,
-                    const std::vector<registry::EndpointAddress>& addresses, ServiceView& view) {
+                    std::span<const registry::EndpointAddress> addresses, ServiceView& view) {
   std::string& names = view.endpoint_names;
   for (const auto& address : addresses) {
     const size_t start = names.size();

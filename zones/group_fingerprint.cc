@@ -47,6 +47,11 @@ class Hasher {
     for (const T& item : items) add(item);
   }
   template <typename T>
+  void add(const registry::CompactVector<T>& items) {
+    add(items.size());
+    for (const T& item : items) add(item);
+  }
+  template <typename T>
   void add(const registry::SharedArray<T>& items) {
     add(items.size());
     for (const T& item : items) add(item);
@@ -87,7 +92,7 @@ uint64_t fingerprint(const registry::Service& service, const registry::Endpoints
   hasher.add(service.type);
   hasher.add(service.headless);
   hasher.add(service.cluster_ips);
-  hasher.add(service.external_name);
+  hasher.add(service.external->name);
   hasher.add(service.ports.size());
   for (const registry::ServicePort& port : service.ports) {
     hasher.add(port.name);

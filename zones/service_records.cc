@@ -117,8 +117,8 @@ void add_service_records(const ServiceView& view, RecordSink& sink) {
   const registry::Service& service = *view.service;
   if (service.type == registry::ServiceType::kExternalName) {
     // The registry rejects an empty externalName; never emit a CNAME to the root.
-    if (!service.external_name.empty()) {
-      sink.add_name(view.name, to_u16(RRType::kCNAME), absolute_name(service.external_name));
+    if (!service.external->name.empty()) {
+      sink.add_name(view.name, to_u16(RRType::kCNAME), absolute_name(service.external->name));
     }
     return;
   }

@@ -34,9 +34,9 @@ TEST(CompactObjects, ObjectsOfOneFileShareEqualLabelsPortsAndNamespaces) {
   ASSERT_EQ(file.services.size(), 1u);
   EXPECT_TRUE(file.pods[0].labels.shares_with(file.pods[1].labels));
   EXPECT_EQ(file.pods[1].labels.at("tier"), "backend");
-  EXPECT_TRUE(file.pods[0].ports.shares_with(file.pods[1].ports));
-  ASSERT_EQ(file.pods[1].ports.size(), 1u);
-  EXPECT_EQ(file.pods[1].ports[0].port, 8080);
+  EXPECT_TRUE(file.pods[0].details->ports.shares_with(file.pods[1].details->ports));
+  ASSERT_EQ(file.pods[1].details->ports.size(), 1u);
+  EXPECT_EQ(file.pods[1].details->ports[0].port, 8080);
   ASSERT_TRUE(file.services[0].selector.has_value());
   EXPECT_TRUE(file.services[0].selector->shares_with(file.services[0].labels));
   // The objects of one namespace share its name.

@@ -62,7 +62,7 @@ std::string service_yaml(const std::string& name, const std::string& extra_spec 
          "\nspec:\n  selector:\n    app: web\n" + extra_spec + "  ports:\n" + ports;
 }
 
-std::vector<std::string> ips(const std::vector<EndpointAddress>& addresses) {
+std::vector<std::string> ips(const CompactVector<EndpointAddress>& addresses) {
   std::vector<std::string> out;
   for (const auto& address : addresses) out.push_back(address.ip.to_string());
   return out;

@@ -157,6 +157,30 @@ TEST(IncrementalReload, ReparsingWithThePreviousObjectsGivesWhatAFreshParseGives
   }
 }
 
+// A kind: List document may append more objects than a document's record counts
+// (ParsedDocument::kMaxDocumentCount): then the file is parsed whole, with the same result.
+TEST(IncrementalReload, ADocumentWithManyObjectsStillReparsesToWhatAFreshParseGives) {
+  for (const size_t items : {ParsedDocument::kMaxDocumentCount + size_t{0},
+                             ParsedDocument::kMaxDocumentCount + size_t{1}}) {
+    std::string list = "apiVersion: v1\nkind: List\nitems:\n";
+    for (size_t i = 0; i < items; ++i) {
+      list += numbered("- apiVersion: v1\n  kind: Service\n  metadata:\n    name: s", i);
+      list += "\n    namespace: team-a\n  spec:\n    clusterIP: None\n";
+    }
+    const std::string before = namespace_doc("team-a") + "---\n" + list + "---\n" +
+                               pod_doc("team-a", "web-0", "web", 1, true);
+    const std::string after = namespace_doc("team-a") + "---\n" + list + "---\n" +
+                              pod_doc("team-a", "web-0", "web", 2, false);
+    const FileObjects previous = parse_manifest_text("dir/team-a.yaml", before);
+    ASSERT_EQ(previous.services.size(), items);
+    const FileObjects reused = parse_manifest_text("dir/team-a.yaml", after, &previous);
+    const FileObjects fresh = parse_manifest_text("dir/team-a.yaml", after);
+    EXPECT_TRUE(reused == fresh) << items << " items";
+    ASSERT_EQ(reused.pods.size(), 1u);
+    EXPECT_FALSE(reused.pods[0].ready);
+  }
+}
+
 TEST(IncrementalReload, ReassemblingWithThePreviousStateGivesWhatAFreshAssemblyGives) {
   std::mt19937 random(8);
   std::vector<RandomFile> files;

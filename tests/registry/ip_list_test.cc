@@ -84,5 +84,29 @@ TEST(IpList, OrdersLikeAVectorOfAddresses) {
   EXPECT_EQ((IpList{ip("10.0.0.1"), ip("fd00::1")}), (IpList{ip("10.0.0.1"), ip("fd00::1")}));
 }
 
+// The list keeps its count in one octet and, past one address, in its heap block: any
+// number of addresses still reads back (a manifest may list hundreds of podIPs).
+TEST(IpList, HoldsManyAddressesInEighteenOctets) {
+  static_assert(sizeof(IpList) == 18 && alignof(IpList) == 1);
+  IpList list;
+  Strings expected;
+  for (size_t i = 0; i < 300; ++i) {
+    const std::string text = "10.0." + std::to_string(i / 256) + "." + std::to_string(i % 256);
+    list.push_back(ip(text.c_str()));
+    expected.push_back(text);
+  }
+  EXPECT_EQ(list.size(), 300u);
+  EXPECT_EQ(texts(list), expected);
+  EXPECT_EQ(list.back().to_string(), "10.0.1.43");
+  const IpList copy = list;
+  EXPECT_EQ(copy, list);
+  IpList moved = std::move(list);
+  EXPECT_EQ(moved.size(), 300u);
+  moved.clear();
+  EXPECT_TRUE(moved.empty());
+  moved.push_back(ip("fd00::1"));
+  EXPECT_EQ(texts(moved), Strings{"fd00::1"});
+}
+
 }  // namespace
 }  // namespace clusterdns::registry

@@ -196,16 +196,16 @@ TEST(Loader, PodFieldsAreRead) {
   ASSERT_EQ(result.state.pods.size(), 1u);
   const Pod& pod = result.state.pods[0];
   EXPECT_EQ(pod.labels.at("a"), "b");
-  EXPECT_EQ(pod.hostname, "h");
-  EXPECT_EQ(pod.subdomain, "s");
+  EXPECT_EQ(pod.details->hostname, "h");
+  EXPECT_EQ(pod.details->subdomain, "s");
   EXPECT_EQ(pod.node_name, "n1");
   EXPECT_EQ(pod.ips.at(0).to_string(), "10.1.2.3");
   EXPECT_EQ(pod.phase, PodPhase::kRunning);
   EXPECT_TRUE(pod.ready);
-  ASSERT_EQ(pod.ports.size(), 1u);
-  EXPECT_EQ(pod.ports[0].protocol, Protocol::kUdp);
-  EXPECT_EQ(pod.restarts, 2);
-  EXPECT_EQ(pod.ready_containers, 1);
+  ASSERT_EQ(pod.details->ports.size(), 1u);
+  EXPECT_EQ(pod.details->ports[0].protocol, Protocol::kUdp);
+  EXPECT_EQ(pod.details->restarts, 2);
+  EXPECT_EQ(pod.details->ready_containers, 1);
 }
 
 }  // namespace

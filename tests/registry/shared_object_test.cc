@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace clusterdns::registry {
 namespace {
@@ -61,6 +63,29 @@ TEST(SharedObject, AUniqueObjectCanBeChanged) {
   ASSERT_TRUE(object.unique());
   object.unique_value() += "-0";
   EXPECT_EQ(*object, "web-0");
+}
+
+// The count may sit in the object's tail padding (here after `last`): counting holders
+// must never change the object, nor the object's changes the count.
+TEST(SharedObject, TheCountAndAnObjectWithTailPaddingKeepApart) {
+  struct Padded {
+    std::string text;
+    uint32_t last = 0;
+  };
+  auto object = SharedObject<Padded>::make(Padded{"web", 0xFFFFFFFF});
+  std::vector<SharedObject<Padded>> holders(100, object);
+  EXPECT_FALSE(object.unique());
+  EXPECT_EQ(object->last, 0xFFFFFFFFu);
+  holders.clear();
+  ASSERT_TRUE(object.unique());
+  object.unique_value().last = 0;  // all bits cleared: a count stored over it would show
+  EXPECT_TRUE(object.unique());
+  object.unique_value() = Padded{"api", 0};  // assigning the whole object, too
+  EXPECT_TRUE(object.unique());
+  const SharedObject<Padded> copy = object;
+  EXPECT_FALSE(object.unique());
+  EXPECT_EQ(copy->last, 0u);
+  EXPECT_EQ(copy->text, "api");
 }
 
 }  // namespace

@@ -54,8 +54,8 @@ TEST(SimulatedPods, DeploymentPodsLookLikeKubernetesOnesAndAreReady) {
     EXPECT_TRUE(IpPrefix::parse("10.244.0.0/16")->contains(pod->ips[0]));
     EXPECT_EQ(pod->labels.at("app"), "web");
     EXPECT_EQ(pod->labels.at("pod-template-hash"), pod->name.view().substr(4, 10));
-    ASSERT_EQ(pod->ports.size(), 1u);
-    EXPECT_EQ(pod->ports[0].port, 8080);
+    ASSERT_EQ(pod->details->ports.size(), 1u);
+    EXPECT_EQ(pod->details->ports[0].port, 8080);
   }
   EXPECT_NE(pods[0]->ips[0], pods[1]->ips[0]);
 }
@@ -102,8 +102,8 @@ TEST(SimulatedPods, StatefulSetPodsAreOrdinalsWithHostnameAndSubdomain) {
   ASSERT_EQ(pods.size(), 3u);
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(pods[i]->name, "db-" + std::to_string(i));
-    EXPECT_EQ(pods[i]->hostname, pods[i]->name);
-    EXPECT_EQ(pods[i]->subdomain, "db-headless");
+    EXPECT_EQ(pods[i]->details->hostname, pods[i]->name);
+    EXPECT_EQ(pods[i]->details->subdomain, "db-headless");
   }
   const Endpoints* endpoints = result.state.find_endpoints("default", "db-headless");
   ASSERT_NE(endpoints, nullptr);

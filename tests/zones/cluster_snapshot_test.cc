@@ -38,7 +38,7 @@ registry::Service external_name(std::string ns, std::string name, std::string ta
   service.namespace_name = std::move(ns);
   service.name = std::move(name);
   service.type = registry::ServiceType::kExternalName;
-  service.external_name = std::move(target);
+  service.external.mutate().name = std::move(target);
   return service;
 }
 

@@ -93,7 +93,7 @@ TEST(MasterFile, EachZoneLoadsIntoNsd) {
   external.namespace_name = "default";
   external.name = "ext";
   external.type = registry::ServiceType::kExternalName;
-  external.external_name = "example.com";
+  external.external.mutate().name = "example.com";
   state.services.push_back(external);
   state.pods.push_back(pod("default", "web-1", {"10.244.0.5"}));
   const auto records = build_records(state, default_options());

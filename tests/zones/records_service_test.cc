@@ -80,7 +80,7 @@ TEST(ExternalNameService, IsALowerCaseAbsoluteCnameAndNothingElse) {
   service.namespace_name = "default";
   service.name = "db";
   service.type = registry::ServiceType::kExternalName;
-  service.external_name = "Database.Example.COM";
+  service.external.mutate().name = "Database.Example.COM";
   service.ports = {port("sql", 5432)};
   state.services.push_back(service);
   state.endpoints.push_back(
@@ -99,7 +99,7 @@ TEST(ExternalNameService, KeepsAnAlreadyAbsoluteTarget) {
   service.name = "ext";
   service.namespace_name = "default";
   service.type = registry::ServiceType::kExternalName;
-  service.external_name = "web.other.svc.cluster.local.";
+  service.external.mutate().name = "web.other.svc.cluster.local.";
   state.services.push_back(service);
   EXPECT_TRUE(contains(listing(state),
                        "ext.default.svc.cluster.local.\t5\tIN\tCNAME\t"

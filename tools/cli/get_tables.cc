@@ -1,6 +1,7 @@
 #include "tools/cli/get_tables.h"
 
 #include <algorithm>
+#include <span>
 
 namespace clusterdns::cli {
 
@@ -47,9 +48,9 @@ std::string cluster_ip_text(const registry::Service& service) {
 }
 
 std::string external_ip_text(const registry::Service& service) {
-  if (service.type == registry::ServiceType::kExternalName) return service.external_name.str();
-  if (!service.external_ips.empty()) {
-    return join({service.external_ips.begin(), service.external_ips.end()}, ",");
+  if (service.type == registry::ServiceType::kExternalName) return service.external->name.str();
+  if (!service.external->ips.empty()) {
+    return join({service.external->ips.begin(), service.external->ips.end()}, ",");
   }
   return service.type == registry::ServiceType::kLoadBalancer ? "<pending>" : kNone;
 }
@@ -71,7 +72,7 @@ std::string pod_status(const registry::Pod& pod) {
   return "Unknown";
 }
 
-std::vector<std::string> address_ips(const std::vector<registry::EndpointAddress>& addresses) {
+std::vector<std::string> address_ips(std::span<const registry::EndpointAddress> addresses) {
   std::vector<std::string> ips;
   for (const auto& address : addresses) ips.push_back(address.ip.to_string());
   return ips;
@@ -147,9 +148,10 @@ TableRow pod_header(bool wide) {
 }
 
 TableRow pod_row(const registry::Pod& pod, bool wide) {
-  TableRow row = {pod.name.str(),
-                  std::to_string(pod.ready_containers) + "/" + std::to_string(pod.containers),
-                  pod_status(pod), std::to_string(pod.restarts), kUnknownAge};
+  TableRow row = {
+      pod.name.str(),
+      std::to_string(pod.details->ready_containers) + "/" + std::to_string(pod.details->containers),
+      pod_status(pod), std::to_string(pod.details->restarts), kUnknownAge};
   if (wide) {
     row.push_back(pod.ips.empty() ? kNone : pod.ips.front().to_string());
     row.push_back(pod.node_name.empty() ? kNone : pod.node_name.str());

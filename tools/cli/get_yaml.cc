@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <span>
+
 namespace clusterdns::cli {
 
 namespace {
@@ -36,8 +38,8 @@ void emit_service(YAML::Emitter& out, const registry::Service& service) {
     for (const auto& ip : service.cluster_ips) out << ip.to_string();
     out << YAML::EndSeq;
   }
-  if (!service.external_name.empty()) {
-    out << YAML::Key << "externalName" << YAML::Value << service.external_name.str();
+  if (!service.external->name.empty()) {
+    out << YAML::Key << "externalName" << YAML::Value << service.external->name.str();
   }
   if (!service.ip_families.empty()) {
     out << YAML::Key << "ipFamilies" << YAML::Value << YAML::BeginSeq;
@@ -97,10 +99,10 @@ void emit_pod(YAML::Emitter& out, const registry::Pod& pod) {
   out << YAML::Key << "kind" << YAML::Value << "Pod";
   emit_metadata(out, pod.namespace_name.str(), pod.name.str(), pod.labels);
   out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
-  if (!pod.ports.empty()) {
+  if (!pod.details->ports.empty()) {
     out << YAML::Key << "containers" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
     out << YAML::Key << "ports" << YAML::Value << YAML::BeginSeq;
-    for (const auto& port : pod.ports) {
+    for (const auto& port : pod.details->ports) {
       out << YAML::BeginMap;
       out << YAML::Key << "containerPort" << YAML::Value << port.port;
       if (!port.name.empty()) out << YAML::Key << "name" << YAML::Value << port.name;
@@ -109,9 +111,13 @@ void emit_pod(YAML::Emitter& out, const registry::Pod& pod) {
     }
     out << YAML::EndSeq << YAML::EndMap << YAML::EndSeq;
   }
-  if (!pod.hostname.empty()) out << YAML::Key << "hostname" << YAML::Value << pod.hostname.str();
+  if (!pod.details->hostname.empty()) {
+    out << YAML::Key << "hostname" << YAML::Value << pod.details->hostname.str();
+  }
   if (!pod.node_name.empty()) out << YAML::Key << "nodeName" << YAML::Value << pod.node_name.str();
-  if (!pod.subdomain.empty()) out << YAML::Key << "subdomain" << YAML::Value << pod.subdomain.str();
+  if (!pod.details->subdomain.empty()) {
+    out << YAML::Key << "subdomain" << YAML::Value << pod.details->subdomain.str();
+  }
   out << YAML::EndMap;
   out << YAML::Key << "status" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "conditions" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
@@ -131,7 +137,7 @@ void emit_pod(YAML::Emitter& out, const registry::Pod& pod) {
 }
 
 void emit_addresses(YAML::Emitter& out, const char* key, const std::string& ns,
-                    const std::vector<registry::EndpointAddress>& addresses) {
+                    std::span<const registry::EndpointAddress> addresses) {
   if (addresses.empty()) return;
   out << YAML::Key << key << YAML::Value << YAML::BeginSeq;
   for (const auto& address : addresses) {
