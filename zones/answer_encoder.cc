@@ -1,6 +1,7 @@
 #include "zones/answer_encoder.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <type_traits>
 
@@ -38,38 +39,72 @@ void name_to_wire_slow(std::string_view text, std::vector<uint8_t>& wire) {
   wire.assign(buffer, buffer + size);
 }
 
+// dns::fold_ascii on eight octets at once: 'A'-'Z' gain 0x20, nothing else changes.
+uint64_t fold_ascii_word(uint64_t word) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+  const uint64_t low7 = word & ~kHighBits;  // no octet above 0x7f: no carries below
+  const uint64_t above_z = low7 + kOnes * (0x7f - 'Z');
+  const uint64_t from_a = low7 + kOnes * (0x80 - 'A');
+  const uint64_t upper = ~word & (from_a ^ above_z) & kHighBits;
+  return word | (upper >> 2);
+}
+
+// The high bit of each octet that is a dot, and no other bit.
+uint64_t dot_octets(uint64_t word) {
+  constexpr uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL;
+  const uint64_t x = word ^ (0x0101010101010101ULL * '.');  // dots become zero octets
+  return ~(((x & kLow7) + kLow7) | x | kLow7);
+}
+
 }  // namespace
 
 void name_to_wire(std::string_view text, std::vector<uint8_t>& wire) {
-  // Every record's owner and target passes here at start-up: one pass over the text,
-  // each octet copied behind its label's length slot. Text of at most 253 octets with
-  // no label above 63 never needs cutting; anything else takes the careful path.
+  // Every record's owner and target passes here at start-up. The text goes one octet
+  // on, lower-cased eight octets at a time; each dot then becomes the length octet of
+  // the label after it (a final dot, the root label). Text of at most 253 octets with
+  // no empty label and none above 63 needs nothing else; anything else takes the
+  // careful path.
   constexpr size_t kMaxPlainText = 253;
   constexpr size_t kMaxLabel = 63;
-  if (text.size() > kMaxPlainText) return name_to_wire_slow(text, wire);
+  const size_t size = text.size();
+  if (size == 0 || size > kMaxPlainText) return name_to_wire_slow(text, wire);
   uint8_t buffer[256];
-  size_t label = 0;  // where the current label's length goes
-  size_t size = 1;
-  for (const char c : text) {
-    if (c != '.') {
-      buffer[size++] = dns::fold_ascii(static_cast<uint8_t>(c));
-      continue;
+  size_t label = 0;  // where the current label starts in the text; its length goes to buffer[label]
+  // The label ending at the dot text[at]: false if it is empty or too long.
+  const auto end_label = [&buffer, &label](size_t at) {
+    const size_t length = at - label;
+    buffer[label] = static_cast<uint8_t>(length);
+    label = at + 1;
+    return length != 0 && length <= kMaxLabel;
+  };
+  size_t i = 0;
+  for (; i + 8 <= size; i += 8) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + i, 8);
+    const uint64_t folded = fold_ascii_word(word);
+    std::memcpy(buffer + 1 + i, &folded, 8);
+    for (uint64_t dots = dot_octets(word); dots != 0; dots &= dots - 1) {
+      if (!end_label(i + static_cast<size_t>(std::countr_zero(dots)) / 8)) {
+        return name_to_wire_slow(text, wire);
+      }
     }
-    const size_t length = size - label - 1;
-    if (length == 0) continue;  // an empty label is dropped
-    if (length > kMaxLabel) return name_to_wire_slow(text, wire);
-    buffer[label] = static_cast<uint8_t>(length);
-    label = size++;
   }
-  const size_t length = size - label - 1;
+  for (; i < size; ++i) {
+    const auto octet = static_cast<uint8_t>(text[i]);
+    buffer[1 + i] = dns::fold_ascii(octet);
+    if (octet == '.' && !end_label(i)) return name_to_wire_slow(text, wire);
+  }
+  if (label == size) {  // a final dot: its octet is the root label
+    buffer[size] = 0;
+    wire.assign(buffer, buffer + size + 1);
+    return;
+  }
+  const size_t length = size - label;
   if (length > kMaxLabel) return name_to_wire_slow(text, wire);
-  if (length == 0) {
-    size = label;  // its slot takes the root label
-  } else {
-    buffer[label] = static_cast<uint8_t>(length);
-  }
-  buffer[size++] = 0;
-  wire.assign(buffer, buffer + size);
+  buffer[label] = static_cast<uint8_t>(length);
+  buffer[size + 1] = 0;
+  wire.assign(buffer, buffer + size + 2);
 }
 
 std::vector<uint8_t> name_to_wire(std::string_view text) {
@@ -90,14 +125,28 @@ void AnswerEncoder::reset(std::span<const uint8_t> qname) {
 
 void AnswerEncoder::remember(std::span<const uint8_t> wire, size_t message_offset,
                              size_t labels_end) {
-  for (size_t position = 0; position < labels_end && wire[position] != 0;
-       position += size_t{wire[position]} + 1) {
+  // The first place a suffix was written wins. Once one is known, so is every shorter
+  // one that could still be pointed at: it was remembered along with it, or lay past
+  // the pointer limit there and so lies past it here too.
+  size_t position = 0;
+  while (position < labels_end && wire[position] != 0 &&
+         written_at(wire.subspan(position)) == nullptr) {
+    position += size_t{wire[position]} + 1;
+  }
+  remember_new(wire, message_offset, position);
+}
+
+void AnswerEncoder::remember_new(std::span<const uint8_t> wire, size_t message_offset,
+                                 size_t labels_end) {
+  if (labels_end == 0) return;
+  // The suffixes share one copy of the name in keys_.
+  const auto key = static_cast<uint32_t>(keys_.size());
+  keys_.insert(keys_.end(), wire.begin(), wire.end());
+  for (size_t position = 0; position < labels_end; position += size_t{wire[position]} + 1) {
     if (message_offset + position > kMaxPointerOffset) break;
-    const auto suffix = wire.subspan(position);
-    if (written_at(suffix) != nullptr) continue;  // the first place it was written wins
-    suffixes_.push_back({static_cast<uint32_t>(keys_.size()), static_cast<uint16_t>(suffix.size()),
+    suffixes_.push_back({static_cast<uint32_t>(key + position),
+                         static_cast<uint16_t>(wire.size() - position),
                          static_cast<uint16_t>(message_offset + position)});
-    keys_.insert(keys_.end(), suffix.begin(), suffix.end());
   }
 }
 
@@ -113,26 +162,42 @@ const uint16_t* AnswerEncoder::written_at(std::span<const uint8_t> suffix) const
 
 void AnswerEncoder::add_name(std::span<const uint8_t> wire, bool compress) {
   const size_t start = base_ + out_.size();
+  if (!compress) {
+    out_.insert(out_.end(), wire.begin(), wire.end());
+    remember(wire, start, wire.size());
+    return;
+  }
   size_t position = 0;
   while (position < wire.size() && wire[position] != 0) {
-    if (compress) {
-      if (const uint16_t* found = written_at(wire.subspan(position))) {
-        const uint16_t pointer = *found;
-        out_.insert(out_.end(), wire.begin(), wire.begin() + static_cast<ptrdiff_t>(position));
-        put_u16(static_cast<uint16_t>(0xc000 | pointer));
-        remember(wire, start, position);  // only the labels written before the pointer
-        return;
-      }
+    if (const uint16_t* found = written_at(wire.subspan(position))) {
+      const uint16_t pointer = *found;
+      out_.insert(out_.end(), wire.begin(), wire.begin() + static_cast<ptrdiff_t>(position));
+      put_u16(static_cast<uint16_t>(0xc000 | pointer));
+      break;
     }
     position += size_t{wire[position]} + 1;
   }
-  out_.insert(out_.end(), wire.begin(), wire.end());
-  remember(wire, start, wire.size());
+  if (position == wire.size() || wire[position] == 0) {  // no pointer: the name in full
+    out_.insert(out_.end(), wire.begin(), wire.end());
+  }
+  // The suffixes before `position` were all just looked for and not found (and differ
+  // from each other in length): remember them without looking again.
+  remember_new(wire, start, position);
 }
 
 void AnswerEncoder::add_text_name(std::string_view text, bool compress) {
-  name_to_wire(text, scratch_);
-  add_name(scratch_, compress);
+  // A chunk's RDATA names repeat (a Service's name is the target of each of its SRV
+  // records, at its port names and again at its bare name): the last few conversions
+  // are kept, and comparing text is cheaper than converting it again.
+  for (const ConvertedName& known : converted_) {
+    // (A slot never filled has no wire octets, not even the root's.)
+    if (!known.wire.empty() && known.text == text) return add_name(known.wire, compress);
+  }
+  ConvertedName& slot = converted_[next_converted_];
+  next_converted_ = (next_converted_ + 1) % converted_.size();
+  slot.text.assign(text);
+  name_to_wire(text, slot.wire);
+  add_name(slot.wire, compress);
 }
 
 void AnswerEncoder::put_u16(uint16_t value) {
@@ -152,11 +217,19 @@ void AnswerEncoder::add(const Record& record) {
 
 void AnswerEncoder::add(const Record& record, std::span<const uint8_t> owner_wire) {
   add_name(owner_wire, true);
-  put_u16(record.type);
-  put_u16(kClassIn);
-  put_u32(record.ttl);
-  const size_t length_at = out_.size();
-  put_u16(0);
+  // Type, class, TTL and an RDLENGTH set below, in one append.
+  const uint8_t fixed[10] = {static_cast<uint8_t>(record.type >> 8),
+                             static_cast<uint8_t>(record.type),
+                             static_cast<uint8_t>(kClassIn >> 8),
+                             static_cast<uint8_t>(kClassIn),
+                             static_cast<uint8_t>(record.ttl >> 24),
+                             static_cast<uint8_t>(record.ttl >> 16),
+                             static_cast<uint8_t>(record.ttl >> 8),
+                             static_cast<uint8_t>(record.ttl),
+                             0,
+                             0};
+  out_.insert(out_.end(), std::begin(fixed), std::end(fixed));
+  const size_t length_at = out_.size() - 2;
   put_rdata(record);
   const size_t rdlength = out_.size() - length_at - 2;
   out_[length_at] = static_cast<uint8_t>(rdlength >> 8);
@@ -181,9 +254,11 @@ void AnswerEncoder::put_rdata(const Record& record) {
             put_u32(value);
           }
         } else if constexpr (std::is_same_v<T, SrvData>) {
-          put_u16(data.priority);
-          put_u16(data.weight);
-          put_u16(data.port);
+          const uint8_t fixed[6] = {
+              static_cast<uint8_t>(data.priority >> 8), static_cast<uint8_t>(data.priority),
+              static_cast<uint8_t>(data.weight >> 8),   static_cast<uint8_t>(data.weight),
+              static_cast<uint8_t>(data.port >> 8),     static_cast<uint8_t>(data.port)};
+          out_.insert(out_.end(), std::begin(fixed), std::end(fixed));
           add_text_name(data.target, false);  // RFC 2782: no compression
         } else {
           for (const std::string& text : data) {  // TXT character-strings (RFC 1035 §3.3)

@@ -3,6 +3,7 @@
 // snapshot: records with RFC 1035 §4.1.4 name compression against the question name
 // at offset 12 and every name written before. Not for the serving path: it allocates.
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -45,6 +46,8 @@ class AnswerEncoder {
   void put_rdata(const Record& record);
   // Remembers the suffixes starting at label boundaries before `labels_end`.
   void remember(std::span<const uint8_t> wire, size_t message_offset, size_t labels_end);
+  // The same for suffixes known not to be written before.
+  void remember_new(std::span<const uint8_t> wire, size_t message_offset, size_t labels_end);
   // Where an identical suffix was written, if it was.
   const uint16_t* written_at(std::span<const uint8_t> suffix) const;
   void add_text_name(std::string_view text, bool compress);
@@ -61,7 +64,13 @@ class AnswerEncoder {
   std::vector<uint8_t> out_;
   std::vector<Suffix> suffixes_;
   std::vector<uint8_t> keys_;
-  std::vector<uint8_t> scratch_;  // the name being written, as wire octets
+  // The last RDATA names converted to wire octets (add_text_name), reused by text.
+  struct ConvertedName {
+    std::string text;
+    std::vector<uint8_t> wire;
+  };
+  std::array<ConvertedName, 4> converted_;
+  size_t next_converted_ = 0;
   std::vector<uint8_t> owner_scratch_;
 };
 

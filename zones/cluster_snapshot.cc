@@ -25,12 +25,18 @@ constexpr size_t kBuckets = 1024;
 
 enum class GroupKind : uint8_t { kService, kPod, kNamespace };
 
-struct Group {
-  GroupKind kind = GroupKind::kService;
-  const registry::Service* service = nullptr;
-  const registry::Endpoints* endpoints = nullptr;
-  const registry::Pod* pod = nullptr;
-  std::string_view namespace_name;
+// One group in four octets: its kind and its object's index in the state's list
+// (services, pods) or in the grouping's namespaces. A builder keeps one per object
+// between builds (issue 8: memory per object), and grouping writes one per object.
+class Group {
+ public:
+  Group(GroupKind kind, size_t index)
+      : value_(static_cast<uint32_t>(index) << 2 | static_cast<uint32_t>(kind)) {}
+  GroupKind kind() const { return static_cast<GroupKind>(value_ & 3); }
+  size_t index() const { return value_ >> 2; }
+
+ private:
+  uint32_t value_;
 };
 
 // A group's bucket and identity hash: by kind, namespace and name only, never by
@@ -89,45 +95,83 @@ std::set<std::string_view> existing_namespaces(const registry::ClusterState& sta
 }  // namespace
 
 // The groups of one build, by bucket, with each bucket's combined fingerprint. Kept
-// by the builder between builds so the per-bucket lists keep their capacity.
+// by the builder between builds so the per-bucket lists keep their capacity. Pods are
+// grouped on another core while this one groups the Services (at start-up nothing
+// encodes before grouping ends), so each bucket has two lists, each its fingerprint.
 struct ClusterSnapshotBuilder::Grouping {
-  std::vector<std::vector<Group>> members = std::vector<std::vector<Group>>(kBuckets);
-  std::vector<uint64_t> fingerprints = std::vector<uint64_t>(kBuckets, 0);
+  // One kind's (or kinds') groups by bucket.
+  struct Part {
+    std::vector<std::vector<Group>> members = std::vector<std::vector<Group>>(kBuckets);
+    std::vector<uint64_t> fingerprints = std::vector<uint64_t>(kBuckets, 0);
 
-  void clear() {
-    for (auto& groups : members) groups.clear();
-    std::fill(fingerprints.begin(), fingerprints.end(), 0);
+    void clear() {
+      for (auto& groups : members) groups.clear();
+      std::fill(fingerprints.begin(), fingerprints.end(), 0);
+    }
+    void add(GroupIdentity::Key key, Group group, uint64_t fingerprint) {
+      members[key.bucket].push_back(group);
+      fingerprints[key.bucket] = combine(fingerprints[key.bucket], combine(key.hash, fingerprint));
+    }
+  };
+  // The state of this build.
+  const registry::ClusterState* state = nullptr;
+  // The Services, then the namespaces; the pods.
+  Part services;
+  Part pods;
+  // Per Service (by index), its Endpoints or null.
+  std::vector<const registry::Endpoints*> endpoints_of;
+  std::vector<std::string_view> namespaces;
+
+  void clear(const registry::ClusterState& of) {
+    state = &of;
+    services.clear();
+    pods.clear();
+    endpoints_of.clear();
+    namespaces.clear();
   }
-  void add(GroupIdentity::Key key, const Group& group, uint64_t fingerprint) {
-    members[key.bucket].push_back(group);
-    fingerprints[key.bucket] = combine(fingerprints[key.bucket], combine(key.hash, fingerprint));
+  bool empty(size_t bucket) const {
+    return services.members[bucket].empty() && pods.members[bucket].empty();
+  }
+  uint64_t fingerprint(size_t bucket) const {
+    return combine(services.fingerprints[bucket], pods.fingerprints[bucket]);
   }
 };
 
 namespace {
 
+// Pods: their identity and fingerprint, into their own part of the grouping.
+void group_pods(const registry::ClusterState& state, ClusterSnapshotBuilder::Grouping::Part& pods) {
+  GroupIdentity identity;
+  size_t i = 0;
+  for (const auto& pod : state.pods) {
+    pods.add(identity(GroupKind::kPod, pod.namespace_name, pod.name), Group(GroupKind::kPod, i++),
+             fingerprint(pod));
+  }
+}
+
 void group_state(const registry::ClusterState& state, const RecordOptions& options,
                  ClusterSnapshotBuilder::Grouping& grouping) {
-  grouping.clear();
+  grouping.clear(state);
   // Hashing every object is most of the grouping, and nothing encodes before it ends:
-  // the pods' fingerprints are taken on another core meanwhile (a small cluster is
-  // not worth the thread).
-  const bool with_pods = options.pods == PodRecords::kVerified;
-  std::vector<uint64_t> pod_fingerprints;
-  std::future<void> pods_hashed;
-  if (with_pods) {
-    pod_fingerprints.resize(state.pods.size());
-    const auto hash_pods = [&state, &pod_fingerprints] {
-      size_t i = 0;
-      for (const auto& pod : state.pods) pod_fingerprints[i++] = fingerprint(pod);
-    };
+  // the pods are grouped on another core meanwhile (a small cluster is not worth the
+  // thread), into their own part.
+  std::future<void> pods_grouped;
+  if (options.pods == PodRecords::kVerified) {
     constexpr size_t kWorthThread = 4096;
     if (state.pods.size() >= kWorthThread && std::thread::hardware_concurrency() > 1) {
-      pods_hashed = std::async(std::launch::async, hash_pods);
+      pods_grouped =
+          std::async(std::launch::async, [&state, &grouping] { group_pods(state, grouping.pods); });
     } else {
-      hash_pods();
+      group_pods(state, grouping.pods);
     }
   }
+  // Whatever leaves early, the pod thread is done before what it writes goes away.
+  struct WaitForPods {
+    std::future<void>& pods;
+    ~WaitForPods() {
+      if (pods.valid()) pods.wait();
+    }
+  } wait_for_pods{pods_grouped};
   GroupIdentity identity;
   // Services and endpoints are both sorted by (namespace, name): walk them together.
   // One three-way comparison per step: the strings are compared once, not for < then ==.
@@ -137,7 +181,9 @@ void group_state(const registry::ClusterState& state, const RecordOptions& optio
     if (by_namespace != 0) return by_namespace;
     return std::string_view(endpoints.name).compare(service.name);
   };
+  grouping.endpoints_of.resize(state.services.size());
   auto next_endpoints = state.endpoints.begin();
+  size_t i = 0;
   for (const auto& service : state.services) {
     int order = -1;  // of *next_endpoints against the service
     while (next_endpoints != state.endpoints.end() &&
@@ -146,25 +192,17 @@ void group_state(const registry::ClusterState& state, const RecordOptions& optio
     }
     const registry::Endpoints* endpoints =
         next_endpoints != state.endpoints.end() && order == 0 ? &*next_endpoints : nullptr;
-    grouping.add(identity(GroupKind::kService, service.namespace_name, service.name),
-                 Group{.kind = GroupKind::kService, .service = &service, .endpoints = endpoints,
-                       .pod = nullptr, .namespace_name = service.namespace_name},
-                 fingerprint(service, endpoints));
-  }
-  if (with_pods) {
-    if (pods_hashed.valid()) pods_hashed.get();
-    size_t i = 0;
-    for (const auto& pod : state.pods) {
-      grouping.add(identity(GroupKind::kPod, pod.namespace_name, pod.name),
-                   Group{.kind = GroupKind::kPod, .service = nullptr, .endpoints = nullptr,
-                         .pod = &pod, .namespace_name = pod.namespace_name},
-                   pod_fingerprints[i++]);
-    }
+    grouping.endpoints_of[i] = endpoints;
+    grouping.services.add(identity(GroupKind::kService, service.namespace_name, service.name),
+                          Group(GroupKind::kService, i), fingerprint(service, endpoints));
+    ++i;
   }
   for (const std::string_view ns : existing_namespaces(state)) {
-    grouping.add(identity(GroupKind::kNamespace, ns, {}),
-                 Group{.kind = GroupKind::kNamespace, .namespace_name = ns}, 0);
+    grouping.services.add(identity(GroupKind::kNamespace, ns, {}),
+                          Group(GroupKind::kNamespace, grouping.namespaces.size()), 0);
+    grouping.namespaces.push_back(ns);
   }
+  if (pods_grouped.valid()) pods_grouped.get();  // rethrows what the pod thread threw
 }
 
 // The records and the record-less names of some groups. The records are
@@ -174,37 +212,99 @@ struct Derived {
   std::vector<Record> records;
   size_t count = 0;
   std::vector<std::string> names;
+  std::vector<std::string> spare_texts;  // see RecordSink
 
   std::span<const Record> derived() const { return {records.data(), count}; }
 };
 
-// A bucket's groups lie anywhere in the state: ask for each one's objects a few groups
-// ahead, so that their cache misses overlap with the work on the groups before.
-void prefetch(const Group& group) {
-  __builtin_prefetch(group.service);
-  __builtin_prefetch(group.endpoints);
-  __builtin_prefetch(group.pod);
+// Where a group's object is (null for a namespace), and where the pointer to it is.
+const void* object_of(const ClusterSnapshotBuilder::Grouping& grouping, Group group) {
+  switch (group.kind()) {
+    case GroupKind::kService:
+      return &grouping.state->services[group.index()];
+    case GroupKind::kPod:
+      return &grouping.state->pods[group.index()];
+    case GroupKind::kNamespace:
+      break;
+  }
+  return nullptr;
 }
 
-void derive(const std::vector<Group>& groups, const RecordOptions& options, Derived& out) {
-  RecordSink sink(options, out.records, out.count);
+const void* pointer_to(const ClusterSnapshotBuilder::Grouping& grouping, Group group) {
+  const auto at = static_cast<ptrdiff_t>(group.index());
+  switch (group.kind()) {
+    case GroupKind::kService:
+      return &(grouping.state->services.begin() + at).shared();
+    case GroupKind::kPod:
+      return &(grouping.state->pods.begin() + at).shared();
+    case GroupKind::kNamespace:
+      break;
+  }
+  return nullptr;
+}
+
+void derive(const ClusterSnapshotBuilder::Grouping& grouping, std::span<const Group> groups,
+            const RecordOptions& options, RecordSink& sink, Derived& out) {
+  const registry::ClusterState& state = *grouping.state;
+  // A bucket's groups lie anywhere in the state: ask for each one's objects a few
+  // groups ahead, so that their cache misses overlap with the work on the groups
+  // before; and for the pointers to them (the list's slot, the Service's Endpoints)
+  // further ahead still, so that reaching an object does not wait. The prefetches are
+  // written out here: g++ 12 drops a call to a function (or lambda) that only
+  // prefetches, as if it did nothing.
   constexpr size_t kAhead = 4;
-  for (size_t i = 0; i < std::min(kAhead, groups.size()); ++i) prefetch(groups[i]);
-  for (size_t i = 0; i < groups.size(); ++i) {
-    if (i + kAhead < groups.size()) prefetch(groups[i + kAhead]);
-    const Group& group = groups[i];
-    switch (group.kind) {
+  constexpr size_t kPointersAhead = 2 * kAhead;
+  const size_t count = groups.size();
+  for (size_t i = 0; i < std::min(kPointersAhead, count); ++i) {
+    __builtin_prefetch(pointer_to(grouping, groups[i]));
+    if (groups[i].kind() == GroupKind::kService) {
+      __builtin_prefetch(&grouping.endpoints_of[groups[i].index()]);
+    }
+  }
+  for (size_t i = 0; i < std::min(kAhead, count); ++i) {
+    __builtin_prefetch(object_of(grouping, groups[i]));
+    if (groups[i].kind() == GroupKind::kService) {
+      __builtin_prefetch(grouping.endpoints_of[groups[i].index()]);
+    }
+  }
+  for (size_t i = 0; i < count; ++i) {
+    if (i + kPointersAhead < count) {
+      const Group ahead = groups[i + kPointersAhead];
+      __builtin_prefetch(pointer_to(grouping, ahead));
+      if (ahead.kind() == GroupKind::kService) {
+        __builtin_prefetch(&grouping.endpoints_of[ahead.index()]);
+      }
+    }
+    if (i + kAhead < count) {
+      const Group ahead = groups[i + kAhead];
+      __builtin_prefetch(object_of(grouping, ahead));
+      if (ahead.kind() == GroupKind::kService) {
+        __builtin_prefetch(grouping.endpoints_of[ahead.index()]);
+      }
+    }
+    const Group group = groups[i];
+    switch (group.kind()) {
       case GroupKind::kService:
-        add_service_group(*group.service, group.endpoints, sink);
+        add_service_group(state.services[group.index()], grouping.endpoints_of[group.index()],
+                          sink);
         break;
       case GroupKind::kPod:
-        add_pod_records(*group.pod, sink);
+        add_pod_records(state.pods[group.index()], sink);
         break;
       case GroupKind::kNamespace:
-        add_namespace_names(group.namespace_name, options, out.names);
+        add_namespace_names(grouping.namespaces[group.index()], options, out.names);
         break;
     }
   }
+}
+
+// One bucket's groups: its Services and namespaces, then its pods (the records come
+// in the order one list of them all gave: namespaces derive names, not records).
+void derive(const ClusterSnapshotBuilder::Grouping& grouping, size_t bucket,
+            const RecordOptions& options, Derived& out) {
+  RecordSink sink(options, out.records, out.count, out.spare_texts);
+  derive(grouping, grouping.services.members[bucket], options, sink, out);
+  derive(grouping, grouping.pods.members[bucket], options, sink, out);
   out.count = sink.size();
 }
 
@@ -294,11 +394,10 @@ void ClusterSnapshotBuilder::encode_buckets(
   std::atomic<size_t> next{0};
   // Per thread, reused for every bucket it takes.
   const auto encode_one = [&](size_t i, Derived& derived) {
-    const std::vector<Group>& members = grouping.members[buckets[i].first];
-    if (!members.empty()) {  // else the bucket emptied: no chunk
+    if (!grouping.empty(buckets[i].first)) {  // else the bucket emptied: no chunk
       derived.count = 0;
       derived.names.clear();
-      derive(members, options_, derived);
+      derive(grouping, buckets[i].first, options_, derived);
       buckets[i].second = encode(derived, options_);
     }
     state[i].store(kDone, std::memory_order_release);
@@ -380,11 +479,11 @@ ClusterSnapshot ClusterSnapshotBuilder::build(const registry::ClusterState& stat
   std::vector<std::pair<size_t, std::shared_ptr<const SnapshotChunk>>> changed;
   for (size_t b = 0; b < kBuckets; ++b) {
     const Bucket& bucket = buckets_[b];
-    if (grouping.members[b].empty()) {
+    if (grouping.empty(b)) {
       if (bucket.chunk) changed.emplace_back(b, nullptr);
       continue;
     }
-    if (bucket.chunk && bucket.fingerprint == grouping.fingerprints[b]) continue;
+    if (bucket.chunk && bucket.fingerprint == grouping.fingerprint(b)) continue;
     changed.emplace_back(b, nullptr);
   }
   // The replaced chunks stay alive (in buckets_, apex_) until the index has let go of
@@ -406,7 +505,7 @@ ClusterSnapshot ClusterSnapshotBuilder::build(const registry::ClusterState& stat
   result.buckets_encoded = changed.size();
   apex_ = std::move(apex_chunk);
   for (auto& [b, chunk] : changed) {
-    buckets_[b] = Bucket{.fingerprint = grouping.fingerprints[b], .chunk = std::move(chunk)};
+    buckets_[b] = Bucket{.fingerprint = grouping.fingerprint(b), .chunk = std::move(chunk)};
   }
 
   const FixUps fix_ups = find_fix_ups(*index);
@@ -427,7 +526,7 @@ ClusterSnapshot ClusterSnapshotBuilder::build(const registry::ClusterState& stat
       if (slot == kApexSlot) {
         derive_apex(parts.options, together);
       } else {
-        derive(grouping.members[slot - 1], options_, together);
+        derive(grouping, slot - 1, options_, together);
       }
     }
     joint = encode(together, parts.options);

@@ -52,6 +52,14 @@ class RecordSink {
   // Appends to `out`.
   RecordSink(const RecordOptions& options, std::vector<Record>& out)
       : RecordSink(options, out, out.size()) {}
+  // Writes from out[start] on, and keeps the strings of records an address overwrites
+  // in `spares` for later names: record i holds a name in one bucket and an address in
+  // the next, and moving its string aside spares a free now and an allocation later.
+  RecordSink(const RecordOptions& options, std::vector<Record>& out, size_t start,
+             std::vector<std::string>& spares)
+      : RecordSink(options, out, start) {
+    spares_ = &spares;
+  }
 
   const RecordOptions& options() const { return options_; }
   const std::string& zone() const { return zone_; }  // "cluster.local."
@@ -83,20 +91,38 @@ class RecordSink {
     record.ttl = options_.ttl;
     return record;
   }
-  static void assign_text(RecordData& data, std::string_view text) {
+  void assign_text(RecordData& data, std::string_view text) {
     if (auto* held = std::get_if<std::string>(&data)) {
       held->assign(text);
       return;
     }
-    std::string kept;  // an SRV target's buffer, taken over rather than freed
-    if (auto* srv = std::get_if<SrvData>(&data)) kept = std::move(srv->target);
-    data.emplace<std::string>(std::move(kept)).assign(text);
+    data.emplace<std::string>(take_text(data)).assign(text);
+  }
+  // A buffer for a name about to replace `data`: the SRV target it holds, else a
+  // spare one, taken over rather than freed or allocated.
+  std::string take_text(RecordData& data) {
+    if (auto* srv = std::get_if<SrvData>(&data)) return std::move(srv->target);
+    if (auto* held = std::get_if<std::string>(&data)) return std::move(*held);
+    if (spares_ == nullptr || spares_->empty()) return {};
+    std::string spare = std::move(spares_->back());
+    spares_->pop_back();
+    return spare;
+  }
+  // Before an address replaces `data`: its name's buffer, if it has one of its own.
+  void keep_text(RecordData& data) {
+    if (spares_ == nullptr) return;
+    std::string* text = std::get_if<std::string>(&data);
+    if (auto* srv = std::get_if<SrvData>(&data)) text = &srv->target;
+    if (text != nullptr && text->capacity() > std::string().capacity()) {
+      spares_->push_back(std::move(*text));
+    }
   }
 
   const RecordOptions& options_;
   std::string zone_;
   std::vector<Record>& out_;
   size_t size_ = 0;
+  std::vector<std::string>* spares_ = nullptr;
   ServiceView service_view_;
   std::string name_buffer_;
 };

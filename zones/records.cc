@@ -202,11 +202,23 @@ std::vector<const Record*> encoding_order(std::span<const Record> records) {
     }
     order[i] = {uint64_t{owner_number[i]} << 16 | records[i].type, &records[i]};
   }
-  const auto less = [](const Position& x, const Position& y) {
-    if (x.key != y.key) return x.key < y.key;
+  // By key alone first (integers only: records are in one array, so their addresses
+  // order them), then each RRset of several records by RDATA.
+  const auto by_key = [](const Position& x, const Position& y) {
+    return x.key != y.key ? x.key < y.key : x.record < y.record;
+  };
+  if (!std::is_sorted(order.begin(), order.end(), by_key)) {
+    std::sort(order.begin(), order.end(), by_key);
+  }
+  const auto by_data = [](const Position& x, const Position& y) {
     return compare_data(x.record->data, y.record->data) < 0;
   };
-  if (!std::is_sorted(order.begin(), order.end(), less)) std::sort(order.begin(), order.end(), less);
+  for (size_t first = 0; first < order.size();) {
+    size_t end = first + 1;
+    while (end < order.size() && order[end].key == order[first].key) ++end;
+    if (end - first > 1) std::sort(order.begin() + first, order.begin() + end, by_data);
+    first = end;
+  }
   std::vector<const Record*> sorted;
   sorted.reserve(order.size());
   for (size_t i = 0; i < order.size(); ++i) {

@@ -29,7 +29,9 @@ void add_apex(const std::string& apex, RecordSink& sink) {
 }  // namespace
 
 void RecordSink::add_address(std::string_view owner, const registry::IpAddress& address) {
-  next(owner, to_u16(address.v6 ? RRType::kAAAA : RRType::kA)).data = address;
+  Record& record = next(owner, to_u16(address.v6 ? RRType::kAAAA : RRType::kA));
+  keep_text(record.data);
+  record.data = address;
 }
 
 void RecordSink::add_srv(std::string_view owner, uint16_t priority, uint16_t weight, uint16_t port,
@@ -37,8 +39,7 @@ void RecordSink::add_srv(std::string_view owner, uint16_t priority, uint16_t wei
   RecordData& data = next(owner, to_u16(RRType::kSRV)).data;
   auto* srv = std::get_if<SrvData>(&data);
   if (srv == nullptr) {
-    std::string kept;  // a name target's buffer, taken over rather than freed
-    if (auto* text = std::get_if<std::string>(&data)) kept = std::move(*text);
+    std::string kept = take_text(data);
     srv = &data.emplace<SrvData>();
     srv->target = std::move(kept);
   }

@@ -57,6 +57,30 @@ TEST(NameToWire, DropsEmptyLabelsAndCutsLongOnes) {
   EXPECT_EQ(name_to_wire(full).size(), 255U);
 }
 
+// Names are converted eight octets at a time: every octet value, and dots and
+// upper-case letters at every position of a word, give what one octet at a time would.
+TEST(NameToWire, FoldsEveryOctetWhereverItFalls) {
+  for (size_t length = 1; length <= 17; ++length) {
+    for (int value = 1; value < 256; ++value) {
+      if (value == '.') continue;
+      const std::string odd(length, static_cast<char>(value));
+      std::string folded = odd;
+      if (value >= 'A' && value <= 'Z') folded.assign(length, static_cast<char>(value + 32));
+      const std::string shifted = std::string("Q").append(length % 8, 'z');
+      const std::string expected_shift = std::string("q").append(length % 8, 'z');
+      EXPECT_EQ(name_to_wire(odd + "." + shifted + ".Cluster"),
+                wire({folded, expected_shift, "cluster"}))
+          << length << " " << value;
+      EXPECT_EQ(name_to_wire(shifted + "." + odd + "."), wire({expected_shift, folded}))
+          << length << " " << value;
+    }
+  }
+  // An empty label or one above 63 octets inside a word still takes the careful path.
+  EXPECT_EQ(name_to_wire("abcdefg..h"), wire({"abcdefg", "h"}));
+  EXPECT_EQ(name_to_wire(std::string("a.").append(64, 'B').append(".c")),
+            wire({"a", std::string(63, 'b'), "c"}));
+}
+
 TEST(SnapshotLookup, ClassifiesNamesByZoneAndExistence) {
   std::vector<Record> records = apex_records();
   records.push_back(address("web.default.svc.cluster.local.", "10.96.1.1"));
