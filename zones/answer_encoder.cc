@@ -39,17 +39,6 @@ void name_to_wire_slow(std::string_view text, std::vector<uint8_t>& wire) {
   wire.assign(buffer, buffer + size);
 }
 
-// dns::fold_ascii on eight octets at once: 'A'-'Z' gain 0x20, nothing else changes.
-uint64_t fold_ascii_word(uint64_t word) {
-  constexpr uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr uint64_t kHighBits = 0x8080808080808080ULL;
-  const uint64_t low7 = word & ~kHighBits;  // no octet above 0x7f: no carries below
-  const uint64_t above_z = low7 + kOnes * (0x7f - 'Z');
-  const uint64_t from_a = low7 + kOnes * (0x80 - 'A');
-  const uint64_t upper = ~word & (from_a ^ above_z) & kHighBits;
-  return word | (upper >> 2);
-}
-
 // The high bit of each octet that is a dot, and no other bit.
 uint64_t dot_octets(uint64_t word) {
   constexpr uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL;
@@ -82,7 +71,7 @@ void name_to_wire(std::string_view text, std::vector<uint8_t>& wire) {
   for (; i + 8 <= size; i += 8) {
     uint64_t word;
     std::memcpy(&word, text.data() + i, 8);
-    const uint64_t folded = fold_ascii_word(word);
+    const uint64_t folded = dns::fold_ascii_word(word);
     std::memcpy(buffer + 1 + i, &folded, 8);
     for (uint64_t dots = dot_octets(word); dots != 0; dots &= dots - 1) {
       if (!end_label(i + static_cast<size_t>(std::countr_zero(dots)) / 8)) {

@@ -20,6 +20,18 @@ namespace clusterdns::dns {
 constexpr uint8_t fold_ascii(uint8_t c) {
   return (c >= 'A' && c <= 'Z') ? c + 32 : c;
 }
+// fold_ascii() of each octet of a word: bit 7 of a lane of `from_a` is set where the
+// lane's low seven bits are 'A' or above, of `above_z` where they are above 'Z' (the
+// additions never carry into the next lane); octets from 0x80 up are not ASCII and
+// stay as they are. 0x80 >> 2 is 0x20, the lower-case bit.
+constexpr uint64_t fold_ascii_word(uint64_t word) {
+  constexpr uint64_t kLanes = 0x0101010101010101ULL;
+  const uint64_t low7 = word & (0x7f * kLanes);
+  const uint64_t from_a = low7 + (0x80 - 'A') * kLanes;
+  const uint64_t above_z = low7 + (0x7f - 'Z') * kLanes;
+  const uint64_t upper = from_a & ~above_z & ~word & (0x80 * kLanes);
+  return word | (upper >> 2);
+}
 // fold_ascii() of `size` octets from `from` into `to` (which may be `from`), eight at a
 // time: every query's name is folded on the serving path.
 void fold_ascii_octets(const uint8_t* from, uint8_t* to, size_t size);
