@@ -175,10 +175,7 @@ class PodIndex {
 }  // namespace
 
 Endpoints derive_endpoints(const Service& service, const std::vector<const Pod*>& pods) {
-  Endpoints endpoints;
-  endpoints.namespace_name = service.namespace_name;
-  endpoints.name = service.name;
-  endpoints.where = service.where;
+  Endpoints endpoints = empty_endpoints(service);
   if (!service.selector || service.selector->empty()) return endpoints;
   SubsetPacker packer;
   for (const Pod* pod : pods) {
@@ -191,10 +188,7 @@ Endpoints derive_endpoints(const Service& service, const std::vector<const Pod*>
 
 Endpoints endpoints_from_slices(const Service& service,
                                 const std::vector<const EndpointSlice*>& slices) {
-  Endpoints endpoints;
-  endpoints.namespace_name = service.namespace_name;
-  endpoints.name = service.name;
-  endpoints.where = service.where;
+  Endpoints endpoints = empty_endpoints(service);
   SubsetPacker packer;
   for (const EndpointSlice* slice : slices) {
     for (const auto& endpoint : slice->endpoints) {
@@ -239,7 +233,8 @@ Endpoints with_shared_ports(Endpoints endpoints, SharingPool<SharedArray<Endpoin
   return endpoints;
 }
 
-// Endpoints of the Services in `services` (one namespace), in their order.
+// Endpoints of the Services in `services` (one namespace), in their order; empty ones
+// derived from a selector are left out (ClusterState::endpoints).
 void derive_services(SharedRange<Service> services, const PodIndex& index,
                      const ClusterState& state, SharedList<Endpoints>& all) {
   if (services.empty()) return;
@@ -254,8 +249,9 @@ void derive_services(SharedRange<Service> services, const PodIndex& index,
   SharingPool<SharedArray<EndpointPort>> ports;
   for (const auto& service : services) {
     if (service.type == ServiceType::kExternalName) continue;
-    if (service.selector && !service.selector->empty()) {
-      all.push_back(with_shared_ports(derive_endpoints(service, index.select(service)), ports));
+    if (endpoints_from_selector(service)) {
+      Endpoints derived = derive_endpoints(service, index.select(service));
+      if (!derived.subsets.empty()) all.push_back(with_shared_ports(std::move(derived), ports));
     } else if (auto it = slices.find(service.name); it != slices.end()) {
       all.push_back(with_shared_ports(endpoints_from_slices(service, it->second), ports));
     } else if (auto object = objects.find(service.name); object != objects.end()) {
@@ -287,7 +283,10 @@ SharedList<Endpoints> derive(const ClusterState& state, const ClusterState* prev
     }
     to_derive.push_back(services);
   }
-  if (to_derive.empty()) return all;
+  if (to_derive.empty()) {
+    all.shrink_to_fit();
+    return all;
+  }
   std::vector<const Pod*> pods;
   for (const auto& services : to_derive) {
     for (const auto& pod : in_namespace(state.pods, services.front().namespace_name)) {
@@ -298,6 +297,8 @@ SharedList<Endpoints> derive(const ClusterState& state, const ClusterState* prev
   const PodIndex index(pods);
   const bool reused_any = !all.empty();
   for (const auto& services : to_derive) derive_services(services, index, state, all);
+  // Room was reserved for every Service; about half have Endpoints to keep (issue 8).
+  all.shrink_to_fit();
   if (!reused_any) return all;
   // Reused and derived namespaces were appended in two passes: back to (namespace, name).
   all.stable_sort([](const Endpoints& a, const Endpoints& b) {
@@ -324,14 +325,16 @@ namespace {
 constexpr size_t kMaxChangedPods = 16;
 constexpr size_t kMaxAffectedServices = 16;
 
-// derive_services for one Service: nullopt when it has no endpoints.
+// derive_services for one Service: nullopt when it has no endpoints kept.
 std::optional<Endpoints> endpoints_of(const Service& service, const ClusterState& state) {
   if (service.type == ServiceType::kExternalName) return std::nullopt;
   const std::string_view ns = service.namespace_name;
-  if (service.selector && !service.selector->empty()) {
+  if (endpoints_from_selector(service)) {
     std::vector<const Pod*> pods;
     for (const auto& pod : in_namespace(state.pods, ns)) pods.push_back(&pod);
-    return derive_endpoints(service, pods);
+    Endpoints derived = derive_endpoints(service, pods);
+    if (derived.subsets.empty()) return std::nullopt;
+    return derived;
   }
   std::vector<const EndpointSlice*> slices;
   for (const auto& slice : in_namespace(state.endpoint_slices, ns)) {

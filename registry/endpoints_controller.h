@@ -22,7 +22,8 @@ Endpoints endpoints_from_slices(const Service& service,
                                 const std::vector<const EndpointSlice*>& slices);
 
 // One Endpoints per Service that has endpoints: selector → derived from state.pods;
-// else its EndpointSlices; else its Endpoints object. ExternalName Services get none.
+// else its EndpointSlices; else its Endpoints object. ExternalName Services get none,
+// nor do Services whose selector picks no address (ClusterState::endpoints).
 // Sorted by (namespace, name). state.services and state.pods must be sorted.
 SharedList<Endpoints> derive_all_endpoints(const ClusterState& state);
 

@@ -99,8 +99,45 @@ const Service* ClusterState::find_service(std::string_view ns, std::string_view 
   return find_sorted(services, ns, name);
 }
 
-const Endpoints* ClusterState::find_endpoints(std::string_view ns, std::string_view name) const {
-  return find_sorted(endpoints, ns, name);
+bool endpoints_from_selector(const Service& service) {
+  return service.type != ServiceType::kExternalName && service.selector &&
+         !service.selector->empty();
+}
+
+Endpoints empty_endpoints(const Service& service) {
+  Endpoints endpoints;
+  endpoints.namespace_name = service.namespace_name;
+  endpoints.name = service.name;
+  endpoints.where = service.where;
+  return endpoints;
+}
+
+std::optional<Endpoints> ClusterState::find_endpoints(std::string_view ns,
+                                                      std::string_view name) const {
+  if (const Endpoints* kept = find_sorted(endpoints, ns, name)) return *kept;
+  const Service* service = find_service(ns, name);
+  if (service != nullptr && endpoints_from_selector(*service)) return empty_endpoints(*service);
+  return std::nullopt;
+}
+
+SharedList<Endpoints> ClusterState::listed_endpoints() const {
+  // Both lists are sorted by (namespace, name): merged in one walk.
+  const auto key = [](const auto& item) {
+    return std::tuple<std::string_view, std::string_view>(item.namespace_name, item.name);
+  };
+  SharedList<Endpoints> listed;
+  listed.reserve(services.size());
+  auto next = endpoints.begin();
+  for (const Service& service : services) {
+    while (next != endpoints.end() && key(*next) < key(service)) listed.push_shared(next++.shared());
+    if (next != endpoints.end() && key(*next) == key(service)) {
+      listed.push_shared(next++.shared());
+    } else if (endpoints_from_selector(service)) {
+      listed.push_back(empty_endpoints(service));
+    }
+  }
+  while (next != endpoints.end()) listed.push_shared(next++.shared());
+  return listed;
 }
 
 bool ClusterState::namespace_exists(std::string_view ns) const {

@@ -51,8 +51,8 @@ TEST(LargeInput, LoadsOneHundredThousandObjects) {
   EXPECT_EQ(result.state.services.size(), kNamespaces * kServicesPerNamespace + 1u);
   EXPECT_EQ(result.state.pods.size(), kNamespaces * kServicesPerNamespace * kPodsPerService * 1u);
   EXPECT_EQ(result.state.endpoints.size(), kNamespaces * kServicesPerNamespace * 1u);
-  const Endpoints* endpoints = result.state.find_endpoints("ns-3", "app-17");
-  ASSERT_NE(endpoints, nullptr);
+  const std::optional<Endpoints> endpoints = result.state.find_endpoints("ns-3", "app-17");
+  ASSERT_TRUE(endpoints);
   ASSERT_EQ(endpoints->subsets.size(), 1u);
   EXPECT_EQ(endpoints->subsets[0].addresses.size(), static_cast<size_t>(kPodsPerService));
   std::printf("loaded 100k objects in %.2f s\n", seconds);

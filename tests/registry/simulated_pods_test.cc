@@ -105,8 +105,8 @@ TEST(SimulatedPods, StatefulSetPodsAreOrdinalsWithHostnameAndSubdomain) {
     EXPECT_EQ(pods[i]->details->hostname, pods[i]->name);
     EXPECT_EQ(pods[i]->details->subdomain, "db-headless");
   }
-  const Endpoints* endpoints = result.state.find_endpoints("default", "db-headless");
-  ASSERT_NE(endpoints, nullptr);
+  const std::optional<Endpoints> endpoints = result.state.find_endpoints("default", "db-headless");
+  ASSERT_TRUE(endpoints);
   ASSERT_EQ(endpoints->subsets.size(), 1u);
   ASSERT_EQ(endpoints->subsets[0].addresses.size(), 3u);
   for (const auto& address : endpoints->subsets[0].addresses) {

@@ -222,8 +222,8 @@ TEST(StatePatch, APodFileRenamedInEqualsAFreshLoadOfTheDirectory) {
     ASSERT_TRUE(set.rescan(RefreshMode::kChanged).state_changed);
     const LoadResult fresh = load_manifests(dir.path(), {});
     ASSERT_TRUE(set.result() == fresh) << format_all(fresh.diagnostics);
-    const Endpoints* endpoints = set.result().state.find_endpoints("team-1", "svc-0");
-    ASSERT_NE(endpoints, nullptr);
+    const std::optional<Endpoints> endpoints = set.result().state.find_endpoints("team-1", "svc-0");
+    ASSERT_TRUE(endpoints);
   }
   dir.remove("a.yaml");
   ASSERT_TRUE(set.rescan(RefreshMode::kChanged).state_changed);

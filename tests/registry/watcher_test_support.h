@@ -259,7 +259,7 @@ inline bool has_service(const registry::LoadResult& result, const std::string& n
 inline std::vector<std::string> ready_addresses(const registry::LoadResult& result,
                                                 const std::string& name) {
   std::vector<std::string> addresses;
-  if (const auto* endpoints = result.state.find_endpoints("default", name)) {
+  if (const auto endpoints = result.state.find_endpoints("default", name)) {
     for (const auto& subset : endpoints->subsets) {
       for (const auto& address : subset.addresses) addresses.push_back(address.ip.to_string());
     }

@@ -1,6 +1,7 @@
 // clusterdns describe endpoints NAME [-n NS]: kubectl describe's text for the
 // derived Endpoints.
 #include <cstdio>
+#include <optional>
 
 #include "tools/cli/check_load.h"
 #include "tools/cli/commands.h"
@@ -32,8 +33,8 @@ int run_describe(const CommandArgs& args) {
   }
   const std::string ns = loaded->arguments.get("namespace").value_or("default");
   const auto& state = loaded->load.state;
-  const registry::Endpoints* endpoints = state.find_endpoints(ns, positional[1]);
-  if (endpoints == nullptr) {
+  const std::optional<registry::Endpoints> endpoints = state.find_endpoints(ns, positional[1]);
+  if (!endpoints) {
     std::fprintf(stderr, "Error from server (NotFound): endpoints \"%s\" not found\n",
                  positional[1].c_str());
     return kExitInputErrors;
