@@ -129,7 +129,9 @@ SharedList<Endpoints> ClusterState::listed_endpoints() const {
   listed.reserve(services.size());
   auto next = endpoints.begin();
   for (const Service& service : services) {
-    while (next != endpoints.end() && key(*next) < key(service)) listed.push_shared(next++.shared());
+    while (next != endpoints.end() && key(*next) < key(service)) {
+      listed.push_shared(next++.shared());
+    }
     if (next != endpoints.end() && key(*next) == key(service)) {
       listed.push_shared(next++.shared());
     } else if (endpoints_from_selector(service)) {

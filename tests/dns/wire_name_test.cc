@@ -90,8 +90,8 @@ TEST(NameCompare, FoldsEveryOctetValueAnywhereInTheName) {
       EXPECT_EQ(from, to);
     }
   }
-  EXPECT_EQ(fold_ascii('@'), '@');  // just below 'A'
-  EXPECT_EQ(fold_ascii('['), '[');  // just above 'Z'
+  EXPECT_EQ(fold_ascii('@'), '@');    // just below 'A'
+  EXPECT_EQ(fold_ascii('['), '[');    // just above 'Z'
   EXPECT_EQ(fold_ascii(0xC1), 0xC1);  // 'A' | 0x80 is not ASCII
 }
 

@@ -130,8 +130,8 @@ int run_get(const CommandArgs& args) {
           state.pods, query, [wide](const registry::Pod& pod) { return pod_row(pod, wide); },
           pod_header(wide), pods_yaml);
     case Resource::kEndpoints:
-      return print<registry::Endpoints>(state.listed_endpoints(), query, endpoints_row, endpoints_header(),
-                                        endpoints_yaml);
+      return print<registry::Endpoints>(state.listed_endpoints(), query, endpoints_row,
+                                        endpoints_header(), endpoints_yaml);
   }
   return kExitOk;
 }
