@@ -45,14 +45,7 @@ class SharedArray {
   const T& back() const { return items().back(); }
 
   // The array to change: this object's own, copied first when shared.
-  Items& mutate() {
-    if (!items_) {
-      items_ = SharedObject<Items>::make(Items());
-    } else if (!items_.unique()) {
-      items_ = SharedObject<Items>::make(*items_);
-    }
-    return items_.unique_value();
-  }
+  Items& mutate() { return items_.mutate(); }
   // Appends with exactly the room needed: these arrays are small and kept for long.
   void push_back(T item) {
     Items& items = mutate();

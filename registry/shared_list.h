@@ -131,11 +131,7 @@ class SharedList {
   }
 
   // The object at `i`, to change: copied first when another list shares it.
-  T& mutate(size_t i) {
-    auto& slot = slots_[i];
-    if (!slot.unique()) slot = make(T(*slot));
-    return slot.unique_value();
-  }
+  T& mutate(size_t i) { return slots_[i].mutate(); }
   T& mutate_back() { return mutate(slots_.size() - 1); }
   // Calls change(T&) on each object for which needs(const T&) is true; only those are
   // copied (when shared), the rest stay shared.

@@ -47,6 +47,16 @@ class SharedObject {
   bool unique() const { return node_->references.load(std::memory_order_acquire) == 1; }
   // The object to change; only when unique(). Not undefined: it was created non-const.
   T& unique_value() { return node_->value(); }
+  // Copy on write: this handle's own object to change, made first (a default one when
+  // the handle is null, a copy when another handle shares it).
+  T& mutate() {
+    if (node_ == nullptr) {
+      *this = make(T());
+    } else if (!unique()) {
+      *this = make(T(**this));
+    }
+    return unique_value();
+  }
 
   // Whether both hold the very same object.
   friend bool operator==(const SharedObject& a, const SharedObject& b) {

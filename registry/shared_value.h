@@ -27,14 +27,7 @@ class SharedValue {
   const T* operator->() const { return &**this; }
 
   // The value to change: this object's own, copied first when shared.
-  T& mutate() {
-    if (!value_) {
-      value_ = SharedObject<T>::make(T());
-    } else if (!value_.unique()) {
-      value_ = SharedObject<T>::make(*value_);
-    }
-    return value_.unique_value();
-  }
+  T& mutate() { return value_.mutate(); }
 
   // Whether it holds the default value (SharingPool leaves those alone).
   bool empty() const { return **this == fallback(); }

@@ -67,6 +67,24 @@ TEST(SharedObject, AUniqueObjectCanBeChanged) {
 
 // The count may sit in the object's tail padding (here after `last`): counting holders
 // must never change the object, nor the object's changes the count.
+TEST(SharedObject, MutateCopiesOnWriteAndMakesANullHandleItsOwn) {
+  SharedObject<std::string> none;
+  none.mutate() = "made";
+  EXPECT_EQ(*none, "made");
+
+  auto first = SharedObject<std::string>::make("api");
+  SharedObject<std::string> second = first;
+  second.mutate() += "-1";
+  EXPECT_EQ(*first, "api") << "the other holder keeps the object it had";
+  EXPECT_EQ(*second, "api-1");
+  EXPECT_FALSE(first == second);
+
+  const std::string* own = second.get();
+  second.mutate() += "2";
+  EXPECT_EQ(second.get(), own) << "a unique object is changed in place";
+  EXPECT_EQ(*second, "api-12");
+}
+
 TEST(SharedObject, TheCountAndAnObjectWithTailPaddingKeepApart) {
   struct Padded {
     std::string text;
