@@ -113,8 +113,9 @@ void AnswerWriter::add_negative_soa(const Snapshot& snapshot, const ServedZone& 
   ++nscount_;
 }
 
-void AnswerWriter::add_owned_answer(uint16_t type, uint32_t ttl, std::span<const uint8_t> rdata) {
-  const size_t needed = 2 + 2 + 2 + 4 + 2 + rdata.size();
+void AnswerWriter::add_owned_answer(uint16_t type, uint32_t ttl, std::span<const uint8_t> rdata,
+                                    std::span<const uint8_t> rdata_tail) {
+  const size_t needed = 2 + 2 + 2 + 4 + 2 + rdata.size() + rdata_tail.size();
   if (needed > room()) {
     truncated_ = true;
     return;
@@ -123,8 +124,9 @@ void AnswerWriter::add_owned_answer(uint16_t type, uint32_t ttl, std::span<const
   put_u16(type);
   put_u16(kClassIn);
   put_u32(ttl);
-  put_u16(static_cast<uint16_t>(rdata.size()));
+  put_u16(static_cast<uint16_t>(rdata.size() + rdata_tail.size()));
   put(rdata);
+  if (!rdata_tail.empty()) put(rdata_tail);  // memcpy from an empty span's null: UB
   ++ancount_;
 }
 

@@ -34,8 +34,10 @@ class AnswerWriter {
   // The zone's SOA in the authority section, owner pointing at the apex suffix of the
   // question name (`qname_length` octets at offset 12).
   void add_negative_soa(const Snapshot& snapshot, const ServedZone& zone, size_t qname_length);
-  // One answer record owned by the question name (pointer to offset 12).
-  void add_owned_answer(uint16_t type, uint32_t ttl, std::span<const uint8_t> rdata);
+  // One answer record owned by the question name (pointer to offset 12), its RDATA
+  // `rdata` then `rdata_tail` (a target's labels, then its apex).
+  void add_owned_answer(uint16_t type, uint32_t ttl, std::span<const uint8_t> rdata,
+                        std::span<const uint8_t> rdata_tail = {});
 
   // Writes counts, flags (TC when set) and the OPT record; returns the length.
   size_t finish();

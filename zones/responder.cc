@@ -100,10 +100,15 @@ size_t answer_from_zones(Reply& reply, std::span<const uint8_t> question,
     case LookupKind::kAnyExists:
       writer.add_owned_answer(dns::to_u16(RRType::kHINFO), snapshot.ttl(), kAnyHinfo);
       break;
-    case LookupKind::kPodAddress:
+    case LookupKind::kAddress:
       writer.add_owned_answer(
           dns::to_u16(found.address.v6 ? RRType::kAAAA : RRType::kA), snapshot.ttl(),
           std::span<const uint8_t>(found.address.bytes.data(), found.address.size()));
+      break;
+    case LookupKind::kNamedPtr:
+      writer.add_owned_answer(dns::to_u16(RRType::kPTR), snapshot.ttl(),
+                              found.chunk->name_prefix(*found.target),
+                              found.chunk->target_apex(*found.target));
       break;
     case LookupKind::kNoData:
     case LookupKind::kNXDomain:

@@ -1,5 +1,6 @@
 #include "zones/snapshot.h"
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -11,6 +12,7 @@ namespace {
 
 constexpr uint16_t kTypeCname = dns::to_u16(dns::RRType::kCNAME);
 constexpr uint16_t kTypeA = dns::to_u16(dns::RRType::kA);
+constexpr uint16_t kTypePtr = dns::to_u16(dns::RRType::kPTR);
 constexpr uint16_t kTypeAaaa = dns::to_u16(dns::RRType::kAAAA);
 constexpr uint16_t kTypeAny = dns::to_u16(dns::RRType::kANY);
 
@@ -41,8 +43,19 @@ LookupResult Snapshot::found(const SnapshotChunk& chunk, const ChunkName& name,
     result.kind = LookupKind::kAnyExists;
     return result;
   }
-  const AnswerBlock* cname = nullptr;
   result.chunk = &chunk;
+  if (name.inline_answer == InlineAnswer::kAddress && qtype == kTypeA) {
+    const auto address = chunk.inline_address(name);
+    std::copy(address.begin(), address.end(), result.address.bytes.begin());
+    result.kind = LookupKind::kAddress;
+    return result;
+  }
+  if (name.inline_answer == InlineAnswer::kNamedPtr && qtype == kTypePtr) {
+    result.target = &chunk.inline_target(name);
+    result.kind = LookupKind::kNamedPtr;
+    return result;
+  }
+  const AnswerBlock* cname = nullptr;
   for (const AnswerBlock& block : chunk.blocks(name)) {
     if (block.type == qtype) {
       result.kind = LookupKind::kAnswer;
@@ -105,7 +118,7 @@ LookupResult Snapshot::pod_name(std::span<const uint8_t> qname, uint16_t qtype,
     result.address = *address;
     const bool matches = (qtype == kTypeA && !address->v6) || (qtype == kTypeAaaa && address->v6);
     if (matches) {
-      result.kind = LookupKind::kPodAddress;
+      result.kind = LookupKind::kAddress;
       return result;
     }
   }

@@ -39,16 +39,19 @@ enum class LookupKind : uint8_t {
   kNoData,      // the name exists, not this type: NOERROR + SOA (RFC 2308 §2.2, RFC 8020)
   kNXDomain,    // nothing at or below the name in a served zone: NXDOMAIN + SOA
   kAnyExists,   // qtype ANY at an existing name: RFC 8482 §4.2 synthesized HINFO
-  kPodAddress,  // `--pods insecure`: A/AAAA synthesized from the name (`address`)
+  kAddress,     // one A/AAAA record of `address`: a name's inline answer, or from the
+                // name itself under `--pods insecure`
+  kNamedPtr,    // one PTR record naming `target` (in `chunk`): a name's inline answer
   kOutOfZone,   // not ours: REFUSED, or the forwarder's
 };
 
 struct LookupResult {
   LookupKind kind = LookupKind::kOutOfZone;
   const AnswerBlock* block = nullptr;   // kAnswer
-  const SnapshotChunk* chunk = nullptr;  // kAnswer: where the block's octets are
+  const SnapshotChunk* chunk = nullptr;  // kAnswer, kNamedPtr: where the octets are
+  const ChunkName* target = nullptr;    // kNamedPtr
   const ServedZone* zone = nullptr;     // every kind but kOutOfZone
-  registry::IpAddress address;          // kPodAddress
+  registry::IpAddress address;          // kAddress
 };
 
 // What a snapshot is made of; the builders (snapshot_builder.h, cluster_snapshot.h)

@@ -4,7 +4,9 @@
 #include <array>
 #include <bit>
 #include <cstring>
+#include <limits>
 #include <optional>
+#include <stdexcept>
 #include <span>
 #include <string>
 #include <string_view>
@@ -27,6 +29,8 @@ constexpr uint16_t kTypePtr = dns::to_u16(dns::RRType::kPTR);
 constexpr uint32_t kNotOurs = 0xffffffff;
 // A Service with more ports than this stores its bare-name SRV answer whole.
 constexpr size_t kMaxAnswerPieces = 32;
+// An answer record's octets before its RDATA, its owner a pointer (RFC 1035 §4.1.3).
+constexpr size_t kFixedOwnedOctets = 12;
 
 using WireName = std::string;  // lower-case uncompressed wire octets
 
@@ -94,12 +98,19 @@ struct Workspace {
   std::vector<AnswerPiece> pieces;
   std::vector<uint32_t> owner_ids;  // each owner's name id, once its record is written
   std::vector<std::pair<uint32_t, uint32_t>> named_targets;  // (arena position, owner)
+  // (name area position, owner): inline PTR answers whose target is written later.
+  std::vector<std::pair<uint32_t, uint32_t>> inline_targets;
   std::vector<uint32_t> record_targets;    // each SRV/NS record's target owner, or kNotOurs
   AnswerEncoder encoder{std::span<const uint8_t>()};
   // The chunk's contents, copied out at the end at their exact size.
   std::vector<uint8_t> arena;
   std::vector<uint8_t> names;       // name records (see ChunkName)
   std::vector<AnswerBlock> blocks;  // the current name's
+  // The current name's inline answer (see InlineAnswer): the address octets, or the
+  // target's owner index until its id is known.
+  InlineAnswer inline_answer = InlineAnswer::kNone;
+  std::array<uint8_t, 4> inline_address{};
+  uint32_t inline_target = 0;
   std::vector<RRsetCut> cuts;
 };
 
@@ -131,6 +142,7 @@ class ChunkBuilder {
     work_.cuts.clear();
     work_.stored_srv.clear();
     work_.named_targets.clear();
+    work_.inline_targets.clear();
     const size_t most = records_.size() + empty_names.size();
     work_.table.assign(std::bit_ceil(2 * most + 16), 0);
     work_.text_table.assign(work_.table.size(), 0);
@@ -146,6 +158,9 @@ class ChunkBuilder {
     // PTR targets written before their own name record: their ids are known now.
     for (const auto& [position, owner] : work_.named_targets) {
       std::memcpy(work_.arena.data() + position, &work_.owner_ids[owner], sizeof(uint32_t));
+    }
+    for (const auto& [position, owner] : work_.inline_targets) {
+      std::memcpy(work_.names.data() + position, &work_.owner_ids[owner], sizeof(uint32_t));
     }
     auto chunk = std::make_shared<SnapshotChunk>();
     chunk->apexes_ = apexes_in_arena_;
@@ -272,19 +287,30 @@ class ChunkBuilder {
     const auto wire = wire_of_owner(owner);
     const auto prefix = wire.first(wire.size() - apexes_[owner.zone].size());
     work_.blocks.clear();
+    work_.inline_answer = InlineAnswer::kNone;
     answers_for(index);
     for (const Answer& answer : work_.answers) {
       add_block(wire_of_owner(owner), answer.type,
                 {work_.answer_sets.data() + answer.first, answer.count});
     }
+    if (work_.blocks.size() > std::numeric_limits<uint8_t>::max()) {
+      throw std::length_error("a name with more than 255 record types");
+    }
     const ChunkName name{.name_length = static_cast<uint8_t>(prefix.size()),
                          .zone = owner.zone,
-                         .block_count = static_cast<uint16_t>(work_.blocks.size())};
+                         .block_count = static_cast<uint8_t>(work_.blocks.size()),
+                         .inline_answer = work_.inline_answer};
     auto& area = work_.names;
     const size_t start = area.size();
     work_.owner_ids[index] = static_cast<uint32_t>(start);
     area.insert(area.end(), reinterpret_cast<const uint8_t*>(&name),
                 reinterpret_cast<const uint8_t*>(&name + 1));
+    if (name.inline_answer == InlineAnswer::kAddress) {
+      area.insert(area.end(), work_.inline_address.begin(), work_.inline_address.end());
+    } else if (name.inline_answer == InlineAnswer::kNamedPtr) {
+      work_.inline_targets.emplace_back(static_cast<uint32_t>(area.size()), work_.inline_target);
+      area.insert(area.end(), sizeof(uint32_t), 0);
+    }
     area.insert(area.end(), reinterpret_cast<const uint8_t*>(work_.blocks.data()),
                 reinterpret_cast<const uint8_t*>(work_.blocks.data() + work_.blocks.size()));
     area.insert(area.end(), prefix.begin(), prefix.end());
@@ -435,6 +461,10 @@ class ChunkBuilder {
       }
     }
     extent.additional_length = static_cast<uint32_t>(encoder.size()) - block.answer_length;
+    if (answer.size() == 1 && answer[0]->size == 1 && !block.extended() &&
+        work_.inline_answer == InlineAnswer::kNone && hold_inline(type, **answer[0]->first)) {
+      return;
+    }
     if (type == kTypePtr && answer.size() == 1 && answer[0]->size == 1 &&
         store_named_target(block, **answer[0]->first)) {
       work_.blocks.push_back(block);
@@ -512,6 +542,41 @@ class ChunkBuilder {
       at += length;
     }
     return at == answer.size();
+  }
+
+  // Whether the encoded answer (one record, nothing in additional) is what
+  // AnswerWriter::add_owned_answer() writes for an inline answer: the question pointer,
+  // the type, class IN, our TTL, then the address or the target in full. Then it is
+  // held inline (work_.inline_answer) and gets no block.
+  bool hold_inline(uint16_t type, const Record& record) {
+    const auto body = std::span<const uint8_t>(work_.encoder.bytes());
+    const std::array<uint8_t, 10> fixed = {
+        0xc0, 0x0c, static_cast<uint8_t>(type >> 8), static_cast<uint8_t>(type), 0, 1,
+        static_cast<uint8_t>(options_.ttl >> 24), static_cast<uint8_t>(options_.ttl >> 16),
+        static_cast<uint8_t>(options_.ttl >> 8), static_cast<uint8_t>(options_.ttl)};
+    if (body.size() < kFixedOwnedOctets || !std::equal(fixed.begin(), fixed.end(), body.begin())) {
+      return false;
+    }
+    const size_t rdlength = size_t{body[10]} << 8 | body[11];
+    if (rdlength + kFixedOwnedOctets != body.size()) return false;
+    if (type == kTypeA && rdlength == work_.inline_address.size()) {
+      std::copy(body.begin() + kFixedOwnedOctets, body.end(), work_.inline_address.begin());
+      work_.inline_answer = InlineAnswer::kAddress;
+      return true;
+    }
+    if (type != kTypePtr) return false;
+    const auto* target_text = std::get_if<std::string>(&record.data);
+    const auto target = target_text ? owner_of_text(*target_text) : std::nullopt;
+    if (!target) return false;
+    const Owner& owner = work_.owners[*target];
+    const auto wire = wire_of_owner(owner);
+    if (!std::equal(wire.begin(), wire.end(), body.begin() + kFixedOwnedOctets, body.end())) {
+      return false;
+    }
+    store_apex(owner.zone);
+    work_.inline_target = *target;
+    work_.inline_answer = InlineAnswer::kNamedPtr;
+    return true;
   }
 
   // A PTR answer of one record whose target is an owner of this chunk, written in full

@@ -81,18 +81,34 @@ struct BlockExtent {
   uint32_t additional_length = 0;
 };
 
+// An answer held in the name's record itself rather than in an AnswerBlock and the
+// arena. Most names answer one A record (a Service's ClusterIP, a Pod's address, an
+// endpoint's) or one PTR record naming a name of the chunk (a reverse name), whose 16
+// octets differ from name to name only in the address or the target: 4 octets in the
+// record stand for 32 (a block and its body), 66 B/object at 50k objects (issue 8).
+// Only an answer that AnswerWriter::add_owned_answer() writes octet for octet is held
+// so: one record, at the snapshot's TTL, with nothing in additional.
+enum class InlineAnswer : uint8_t {
+  kNone,
+  kAddress,   // an A record: its 4 address octets
+  kNamedPtr,  // a PTR record: its target's name id in this chunk
+};
+
 // An owner name of the chunk (with records, or a name that must exist without any,
 // like a namespace's "<ns>.svc.<zone>"). Its record in the chunk's name area is this
-// header, its AnswerBlocks (sorted by type), then its labels above the zone's apex
-// (lower-case wire labels, no final zero), padded to four octets. A lookup finds all
-// three together, and the name costs 4 octets besides its blocks and labels (issue 8).
-// Every name of a zone ends in the same apex, which the index holds once
-// (SnapshotIndex::full_name). A name is known by its record's offset in the name area,
-// its id.
+// header, its inline answer's 4 octets if it has one, its AnswerBlocks (sorted by
+// type), then its labels above the zone's apex (lower-case wire labels, no final
+// zero), padded to four octets. A lookup finds them all together, and the name costs
+// 4 octets besides its answers and labels (issue 8). Every name of a zone ends in the
+// same apex, which the index holds once (SnapshotIndex::full_name). A name is known by
+// its record's offset in the name area, its id.
 struct ChunkName {
-  uint8_t name_length = 0;   // labels above the apex (0 for the apex itself)
-  uint8_t zone = 0;          // index into the served zones (ServedZones order)
-  uint16_t block_count = 0;
+  uint8_t name_length = 0;  // labels above the apex (0 for the apex itself)
+  uint8_t zone = 0;         // index into the served zones (ServedZones order)
+  uint8_t block_count = 0;  // a name answers a handful of types
+  InlineAnswer inline_answer = InlineAnswer::kNone;
+  bool has_inline_answer() const { return inline_answer != InlineAnswer::kNone; }
+  bool has_records() const { return block_count > 0 || has_inline_answer(); }
 };
 
 // A CNAME whose target is in a served zone but not in this chunk: its answer here is
@@ -114,7 +130,24 @@ class SnapshotChunk {
     return *reinterpret_cast<const ChunkName*>(names_.data() + id);
   }
   std::span<const AnswerBlock> blocks(const ChunkName& name) const {
-    return {reinterpret_cast<const AnswerBlock*>(&name + 1), name.block_count};
+    return {reinterpret_cast<const AnswerBlock*>(inline_word(name) + inline_octets(name)),
+            name.block_count};
+  }
+  // InlineAnswer::kAddress: the A record's address octets.
+  std::span<const uint8_t, 4> inline_address(const ChunkName& name) const {
+    return std::span<const uint8_t, 4>(inline_word(name), 4);
+  }
+  // InlineAnswer::kNamedPtr: the name the PTR record points at.
+  const ChunkName& inline_target(const ChunkName& name) const {
+    uint32_t id = 0;
+    std::memcpy(&id, inline_word(name), sizeof(id));
+    return this->name(id);
+  }
+  // The apex of a target's zone, as named targets are written: it is in the arena
+  // once a target of that zone is.
+  std::span<const uint8_t> target_apex(const ChunkName& target) const {
+    const AnswerPiece apex = apexes_[target.zone];
+    return bytes(apex.offset, apex.length);
   }
   // The labels above the apex (see ChunkName).
   std::span<const uint8_t> name_prefix(const ChunkName& name) const {
@@ -186,8 +219,7 @@ class SnapshotChunk {
     std::memcpy(&id, arena_.data() + at, sizeof(id));
     const ChunkName& target = name(id);
     visit(name_prefix(target));
-    const AnswerPiece apex = apexes_[target.zone];
-    visit(bytes(apex.offset, apex.length));
+    visit(target_apex(target));
   }
   template <typename Visit>
   void visit_srv_template(uint32_t at, uint32_t length, Visit& visit) const {
@@ -205,10 +237,16 @@ class SnapshotChunk {
   static uint32_t body_start(const AnswerBlock& block) {
     return block.offset + (block.extended() ? uint32_t{sizeof(BlockExtent)} : 0);
   }
+  static const uint8_t* inline_word(const ChunkName& name) {
+    return reinterpret_cast<const uint8_t*>(&name + 1);
+  }
+  static size_t inline_octets(const ChunkName& name) {
+    return name.has_inline_answer() ? sizeof(uint32_t) : 0;
+  }
   // Octets a name's record takes in the name area.
   static uint32_t record_size(const ChunkName& name) {
-    const size_t size =
-        sizeof(ChunkName) + name.block_count * sizeof(AnswerBlock) + name.name_length;
+    const size_t size = sizeof(ChunkName) + inline_octets(name) +
+                        name.block_count * sizeof(AnswerBlock) + name.name_length;
     return static_cast<uint32_t>((size + 3) & ~size_t{3});
   }
   std::vector<uint8_t> arena_;  // answer bodies

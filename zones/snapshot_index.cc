@@ -187,7 +187,10 @@ void SnapshotIndex::prefetch(std::span<const uint64_t> hashes) const {
     __builtin_prefetch(chunks[i]->name_prefix(*records[i]).data());
   }
   for (size_t i = 0; i < n; ++i) {
-    if (records[i] == nullptr || records[i]->block_count == 0) continue;
+    // A name with an inline answer is mostly asked for that one.
+    if (records[i] == nullptr || records[i]->block_count == 0 || records[i]->has_inline_answer()) {
+      continue;
+    }
     const AnswerBlock& block = chunks[i]->blocks(*records[i]).front();
     __builtin_prefetch(chunks[i]->bytes(block.offset, 0).data());
   }
@@ -250,7 +253,7 @@ void SnapshotIndex::erase_at(size_t position) {
 }
 
 bool SnapshotIndex::has_records(uint16_t slot, uint32_t name) const {
-  return chunks_[slot]->name(name).block_count > 0;
+  return chunks_[slot]->name(name).has_records();
 }
 
 void SnapshotIndex::add_child_to_parent(std::span<const uint8_t> name, uint8_t zone) {
@@ -345,7 +348,7 @@ void SnapshotIndex::add_name(uint16_t slot, uint32_t name_index) {
   if (holders.empty()) {
     holders.push_back({entry.chunk, entry.name(), has_records(entry.chunk, entry.name())});
   }
-  const bool records = name.block_count > 0;
+  const bool records = name.has_records();
   holders.push_back({slot, name_index, records});
   if (records && !has_records(entry.chunk, entry.name())) {
     entry.chunk = slot;
@@ -445,7 +448,7 @@ void SnapshotIndex::replace(uint16_t slot, const SnapshotChunk* chunk) {
       if (auto shared = shared_.find(std::string(view_of(wire))); shared != shared_.end()) {
         for (Holder& holder : shared->second) {
           if (holder.slot == slot && holder.name == old_index) {
-            holder = {scratch, i, chunk->name(i).block_count > 0};
+            holder = {scratch, i, chunk->name(i).has_records()};
           }
         }
       }

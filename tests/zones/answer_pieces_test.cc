@@ -176,7 +176,10 @@ TEST(BareNameSrv, TruncatesAsOneRRsetAndTcpCarriesIt) {
 TEST(NamedTarget, PtrToANameOfTheChunkIsWrittenFromItsRecord) {
   std::vector<Record> records = apex_records();
   records.push_back(address("web.default.svc.cluster.local.", "10.96.1.1"));
-  records.push_back(name_record("1.1.96.10.in-addr.arpa.", kPTR, "web.default.svc.cluster.local."));
+  // At another TTL than the snapshot's: not held in its name's record
+  // (inline_answer_test.cc), so in a block that names its target.
+  records.push_back(
+      name_record("1.1.96.10.in-addr.arpa.", kPTR, "web.default.svc.cluster.local.", 30));
   // A target outside our zones has no record to name: stored whole.
   records.push_back(name_record("2.1.96.10.in-addr.arpa.", kPTR, "gateway.example.com."));
   const auto snapshot = build_snapshot(records, RecordOptions{});

@@ -85,7 +85,7 @@ TEST(SnapshotLookup, ClassifiesNamesByZoneAndExistence) {
   std::vector<Record> records = apex_records();
   records.push_back(address("web.default.svc.cluster.local.", "10.96.1.1"));
   const auto snapshot = build_snapshot(records, RecordOptions{});
-  EXPECT_EQ(kind_of(*snapshot, "web.default.svc.cluster.local.", 1), LookupKind::kAnswer);
+  EXPECT_EQ(kind_of(*snapshot, "web.default.svc.cluster.local.", 1), LookupKind::kAddress);  // held inline
   EXPECT_EQ(kind_of(*snapshot, "web.default.svc.cluster.local.", 28), LookupKind::kNoData);
   EXPECT_EQ(kind_of(*snapshot, "web.default.svc.cluster.local.", 255), LookupKind::kAnyExists);
   EXPECT_EQ(kind_of(*snapshot, "default.svc.cluster.local.", 1), LookupKind::kNoData);
@@ -119,7 +119,7 @@ TEST(SnapshotLookup, CustomClusterDomainIsServed) {
   options.domain = "corp.example";
   std::vector<Record> records = {address("web.default.svc.corp.example.", "10.0.0.1")};
   const auto snapshot = build_snapshot(records, options);
-  EXPECT_EQ(kind_of(*snapshot, "web.default.svc.corp.example.", 1), LookupKind::kAnswer);
+  EXPECT_EQ(kind_of(*snapshot, "web.default.svc.corp.example.", 1), LookupKind::kAddress);
   EXPECT_EQ(kind_of(*snapshot, "web.default.svc.cluster.local.", 1), LookupKind::kOutOfZone);
 }
 
@@ -131,7 +131,7 @@ TEST(SnapshotLookup, ThousandServicesAreAllFound) {
   const auto snapshot = build_snapshot(records, RecordOptions{});
   for (int i = 0; i < 1000; ++i) {
     const std::string name = numbered_service(i);
-    ASSERT_EQ(kind_of(*snapshot, name.c_str(), 1), LookupKind::kAnswer) << name;
+    ASSERT_EQ(kind_of(*snapshot, name.c_str(), 1), LookupKind::kAddress) << name;
   }
   EXPECT_EQ(kind_of(*snapshot, "s1000.default.svc.cluster.local.", 1), LookupKind::kNXDomain);
 }

@@ -1,0 +1,127 @@
+// Answers held in a name's record rather than in an answer block (InlineAnswer in
+// zones/snapshot_chunk.h): one A record, or one PTR record naming a name of the chunk.
+// What a client gets must not depend on where the answer is kept, so each case is
+// checked on the wire, next to an answer that cannot be held inline.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/zones/responder_test_util.h"
+#include "zones/answer_encoder.h"
+
+namespace clusterdns::zones::testing {
+namespace {
+
+constexpr uint16_t kA = 1, kPTR = 12, kAAAA = 28, kSRV = 33;
+
+LookupKind kind_of(const Snapshot& snapshot, const std::string& name, uint16_t type) {
+  return snapshot.lookup(name_to_wire(name), type).kind;
+}
+
+std::vector<uint8_t> ipv4(const char* text) {
+  const auto address = ip(text);
+  return {address.bytes.begin(), address.bytes.begin() + 4};
+}
+
+TEST(InlineAnswer, OneAddressAnswersFromTheNameRecord) {
+  std::vector<Record> records = apex_records();
+  records.push_back(address("web.default.svc.cluster.local.", "10.96.1.1"));
+  records.push_back(srv("web.default.svc.cluster.local.", 100, 80, "web.default.svc.cluster.local."));
+  const auto snapshot = build_snapshot(records, RecordOptions{});
+
+  EXPECT_EQ(kind_of(*snapshot, "web.default.svc.cluster.local.", kA), LookupKind::kAddress);
+  // The name's other type still has its block.
+  EXPECT_EQ(kind_of(*snapshot, "web.default.svc.cluster.local.", kSRV), LookupKind::kAnswer);
+  EXPECT_EQ(kind_of(*snapshot, "web.default.svc.cluster.local.", kAAAA), LookupKind::kNoData);
+
+  const auto message = ask(*snapshot, "Web.Default.svc.cluster.local", kA);
+  EXPECT_TRUE(message.header.has(dns::kFlagAA));
+  ASSERT_EQ(message.answers.size(), 1u);
+  EXPECT_EQ(text(message.answers[0].owner), "Web.Default.svc.cluster.local.");
+  EXPECT_EQ(message.answers[0].ttl, 5u);
+  EXPECT_EQ(message.answers[0].rdata, ipv4("10.96.1.1"));
+  EXPECT_TRUE(message.additional.empty());
+
+  const auto srv_answer = ask(*snapshot, "web.default.svc.cluster.local", kSRV);
+  EXPECT_EQ(rdata_texts(srv_answer.answers),
+            std::vector<std::string>{"0 100 80 web.default.svc.cluster.local."});
+  // The SRV target's address, in additional, is the same record.
+  ASSERT_EQ(srv_answer.additional.size(), 1u);
+  EXPECT_EQ(srv_answer.additional[0].rdata, ipv4("10.96.1.1"));
+}
+
+TEST(InlineAnswer, WhatTheOwnedFormCannotSayKeepsItsBlock) {
+  std::vector<Record> records = apex_records();
+  // Another TTL than the snapshot's.
+  records.push_back(address("slow.default.svc.cluster.local.", "10.96.1.2", 30));
+  // Two records.
+  records.push_back(address("db.default.svc.cluster.local.", "10.244.0.1"));
+  records.push_back(address("db.default.svc.cluster.local.", "10.244.0.2"));
+  const auto snapshot = build_snapshot(records, RecordOptions{});
+
+  EXPECT_EQ(kind_of(*snapshot, "slow.default.svc.cluster.local.", kA), LookupKind::kAnswer);
+  const auto slow = ask(*snapshot, "slow.default.svc.cluster.local", kA);
+  ASSERT_EQ(slow.answers.size(), 1u);
+  EXPECT_EQ(slow.answers[0].ttl, 30u);
+
+  EXPECT_EQ(kind_of(*snapshot, "db.default.svc.cluster.local.", kA), LookupKind::kAnswer);
+  EXPECT_EQ(ask(*snapshot, "db.default.svc.cluster.local", kA).answers.size(), 2u);
+}
+
+TEST(InlineAnswer, PtrNamesItsTargetWhereverTheTargetIsInTheChunk) {
+  std::vector<Record> records = apex_records();
+  // The reverse names come first: their targets' ids are only known later.
+  records.push_back(name_record("1.1.96.10.in-addr.arpa.", kPTR, "web.default.svc.cluster.local."));
+  records.push_back(name_record("2.1.96.10.in-addr.arpa.", kPTR, "gateway.example.com."));
+  records.push_back(address("web.default.svc.cluster.local.", "10.96.1.1"));
+  records.push_back(name_record("3.1.96.10.in-addr.arpa.", kPTR, "web.default.svc.cluster.local."));
+  const auto snapshot = build_snapshot(records, RecordOptions{});
+
+  for (const char* name : {"1.1.96.10.in-addr.arpa.", "3.1.96.10.in-addr.arpa."}) {
+    const LookupResult found = snapshot->lookup(name_to_wire(name), kPTR);
+    ASSERT_EQ(found.kind, LookupKind::kNamedPtr) << name;
+    EXPECT_EQ(found.target->name_length, 16) << name;  // "web.default.svc." in wire octets
+  }
+  // A target outside our zones has no record to name: its answer is stored whole.
+  EXPECT_EQ(kind_of(*snapshot, "2.1.96.10.in-addr.arpa.", kPTR), LookupKind::kAnswer);
+  EXPECT_EQ(kind_of(*snapshot, "1.1.96.10.in-addr.arpa.", kA), LookupKind::kNoData);
+
+  for (const auto& [question, target] :
+       {std::pair{"1.1.96.10.IN-ADDR.arpa", "web.default.svc.cluster.local."},
+        std::pair{"3.1.96.10.in-addr.arpa", "web.default.svc.cluster.local."},
+        std::pair{"2.1.96.10.in-addr.arpa", "gateway.example.com."}}) {
+    const auto message = ask(*snapshot, question, kPTR);
+    EXPECT_TRUE(message.header.has(dns::kFlagAA)) << question;
+    ASSERT_EQ(message.answers.size(), 1u) << question;
+    EXPECT_EQ(text(message.answers[0].owner), std::string(question) + ".");
+    EXPECT_EQ(message.answers[0].ttl, 5u);
+    EXPECT_EQ(rdata_texts(message.answers), std::vector<std::string>{target}) << question;
+  }
+}
+
+TEST(InlineAnswer, PtrThatDoesNotFitIsTruncated) {
+  // A 255-octet target and a long question: 524 octets, more than 512 without EDNS.
+  std::string target;
+  for (int i = 0; i < 3; ++i) target += std::string(63, 'a' + i) + ".";
+  target += std::string(61 - 14, 'd') + ".cluster.local.";
+  std::string owner;
+  for (int i = 0; i < 3; ++i) owner += std::string(60, 'u' + i) + ".";
+  owner += std::string(40, 'x') + ".10.in-addr.arpa.";  // 241 octets
+  std::vector<Record> records = apex_records();
+  records.push_back(address(target, "10.96.1.1"));
+  records.push_back(name_record(owner, kPTR, target));
+  const auto snapshot = build_snapshot(records, RecordOptions{});
+  ASSERT_EQ(kind_of(*snapshot, owner, kPTR), LookupKind::kNamedPtr);
+
+  const auto udp = ask(*snapshot, owner, kPTR);
+  EXPECT_TRUE(udp.header.has(dns::kFlagTC));
+  EXPECT_TRUE(udp.answers.empty());
+  const auto tcp = ask(*snapshot, owner, kPTR, dns::Transport::kTcp);
+  EXPECT_FALSE(tcp.header.has(dns::kFlagTC));
+  EXPECT_EQ(rdata_texts(tcp.answers), std::vector<std::string>{target});
+}
+
+}  // namespace
+}  // namespace clusterdns::zones::testing
