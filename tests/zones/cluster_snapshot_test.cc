@@ -17,6 +17,7 @@
 #include "records_test_support.h"
 #include "zones/answer_encoder.h"
 #include "zones/records.h"
+#include "zones/responder.h"
 #include "zones/snapshot_builder.h"
 
 namespace clusterdns::zones {
@@ -90,22 +91,19 @@ registry::ClusterState sample_state() {
   return state;
 }
 
-// What a lookup gives, as comparable data: the kind, the zone and the body octets.
+// What a client gets, as comparable octets: the lookup's kind, then the whole response
+// over TCP (nothing cut short of 65,535 octets), however the snapshot stores it.
 std::string answer_of(const Snapshot& snapshot, const std::vector<uint8_t>& qname, uint16_t type) {
-  const LookupResult found = snapshot.lookup(qname, type);
-  std::string out = std::to_string(static_cast<int>(found.kind));
-  if (found.zone != nullptr) out += "/zone" + std::to_string(found.zone - snapshot.zones().data());
-  if (found.block != nullptr) {
-    const AnswerBlock& block = *found.block;
-    out += "/";
-    found.chunk->for_each_answer_piece(
-        block, [&](std::span<const uint8_t> piece) { out.append(piece.begin(), piece.end()); });
-    const auto additional = found.chunk->additional(block);
-    out += std::string(additional.begin(), additional.end()) + "/" +
-           std::to_string(block.answer_count);
-    for (const auto& cut : found.chunk->answer_cuts(block)) out += "/" + std::to_string(cut.end);
-    for (const auto& cut : found.chunk->additional_cuts(block)) out += "/" + std::to_string(cut.end);
-  }
+  std::vector<uint8_t> query = {0x12, 0x34, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0};
+  query.insert(query.end(), qname.begin(), qname.end());
+  query.insert(query.end(), {static_cast<uint8_t>(type >> 8), static_cast<uint8_t>(type), 0, 1});
+  std::vector<uint8_t> response(65535);
+  dns::ClientInfo client;
+  client.transport = dns::Transport::kTcp;
+  response.resize(Responder::answer(query, response, client, &snapshot));
+  std::string out = std::to_string(static_cast<int>(snapshot.lookup(qname, type).kind));
+  out += '/';
+  out.append(response.begin(), response.end());
   return out;
 }
 
