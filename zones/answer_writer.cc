@@ -92,9 +92,25 @@ void AnswerWriter::add_block(const SnapshotChunk& chunk, const AnswerBlock& bloc
   put_answer(chunk, block, block.answer_length);
   ancount_ += block.answer_count;
   // Additional RRsets are a courtesy: keep those that fit, drop the rest silently.
+  if (chunk.compact_additional(block)) {
+    put_compact_additional(chunk, chunk.additional(block));
+    return;
+  }
   if (const RRsetCut* cut = last_fitting(additional_cuts, room())) {
     put(chunk.additional(block).first(cut->end));
     arcount_ += cut->count;
+  }
+}
+
+void AnswerWriter::put_compact_additional(const SnapshotChunk& chunk,
+                                         std::span<const uint8_t> entries) {
+  const auto fixed = chunk.compact_fixed_octets();
+  for (size_t at = 0; at < entries.size() && room() >= CompactAddress::kRecordOctets;
+       at += CompactAddress::kStoredOctets) {
+    put(entries.subspan(at, 2));
+    put(fixed);
+    put(entries.subspan(at + 2, 4));
+    ++arcount_;
   }
 }
 

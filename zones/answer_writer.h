@@ -49,6 +49,8 @@ class AnswerWriter {
   void put(std::span<const uint8_t> bytes);
   // The first `length` octets of the block's answer section, across its pieces.
   void put_answer(const SnapshotChunk& chunk, const AnswerBlock& block, size_t length);
+  // Expands stored CompactAddress entries into A records, as many as fit.
+  void put_compact_additional(const SnapshotChunk& chunk, std::span<const uint8_t> entries);
   void put_u16(uint16_t value);
   void put_u32(uint32_t value);
 

@@ -112,6 +112,8 @@ struct Workspace {
   std::array<uint8_t, 4> inline_address{};
   uint32_t inline_target = 0;
   std::vector<RRsetCut> cuts;
+  // The current block's additional section in compact form (see CompactAddress).
+  std::vector<uint8_t> compact_additional;
 };
 
 // The index's hash (eight octets a step): every owner is hashed twice here, as text
@@ -163,6 +165,7 @@ class ChunkBuilder {
       std::memcpy(work_.names.data() + position, &work_.owner_ids[owner], sizeof(uint32_t));
     }
     auto chunk = std::make_shared<SnapshotChunk>();
+    chunk->compact_fixed_ = CompactAddress::fixed_octets(options_.ttl);
     chunk->apexes_ = apexes_in_arena_;
     chunk->record_count_ = records_.size();
     chunk->arena_.assign(work_.arena.begin(), work_.arena.end());
@@ -461,6 +464,12 @@ class ChunkBuilder {
       }
     }
     extent.additional_length = static_cast<uint32_t>(encoder.size()) - block.answer_length;
+    work_.compact_additional.clear();
+    if (answer.size() == 1 && compact_additional(block)) {
+      cuts.resize(extent.first_cut);  // implied: one record each
+      extent.first_cut = BlockExtent::kCompactAdditional;
+      extent.additional_length = static_cast<uint32_t>(work_.compact_additional.size());
+    }
     if (answer.size() == 1 && answer[0]->size == 1 && !block.extended() &&
         work_.inline_answer == InlineAnswer::kNone && hold_inline(type, **answer[0]->first)) {
       return;
@@ -484,7 +493,9 @@ class ChunkBuilder {
   void store_body(AnswerBlock& block, const BlockExtent& extent, const RRset* srv, bool port_name) {
     const auto body = std::span<const uint8_t>(work_.encoder.bytes());
     const auto answer = body.first(block.answer_length);
-    const auto additional = body.subspan(answer.size());
+    const auto additional = extent.first_cut == BlockExtent::kCompactAdditional
+                                ? std::span<const uint8_t>(work_.compact_additional)
+                                : body.subspan(answer.size());
     auto& pieces = work_.pieces;
     const bool split = srv != nullptr && !port_name &&
                        work_.stored_srv.split(answer, kMaxAnswerPieces, pieces) &&
@@ -517,7 +528,8 @@ class ChunkBuilder {
       append_arena(additional);
       return;
     }
-    const uint32_t answer_at = append_arena(body);
+    const uint32_t answer_at = append_arena(answer);
+    append_arena(additional);
     if (srv != nullptr && port_name) {
       work_.stored_srv.remember({answer_at, static_cast<uint32_t>(answer.size())}, answer);
     }
@@ -542,6 +554,30 @@ class ChunkBuilder {
       at += length;
     }
     return at == answer.size();
+  }
+
+  // Whether every additional RRset of the encoded block is one A record whose owner is
+  // a pointer, at our TTL: then work_.compact_additional holds them as CompactAddress
+  // entries.
+  bool compact_additional(const AnswerBlock& block) {
+    const auto additional =
+        std::span<const uint8_t>(work_.encoder.bytes()).subspan(block.answer_length);
+    const auto fixed = CompactAddress::fixed_octets(options_.ttl);
+    if (block.additional_rrsets == 0 ||
+        additional.size() != size_t{block.additional_rrsets} * CompactAddress::kRecordOctets) {
+      return false;
+    }
+    auto& compact = work_.compact_additional;
+    for (size_t at = 0; at < additional.size(); at += CompactAddress::kRecordOctets) {
+      const auto record = additional.subspan(at, CompactAddress::kRecordOctets);
+      if ((record[0] & 0xc0) != 0xc0 || !std::equal(fixed.begin(), fixed.end(), record.begin() + 2)) {
+        compact.clear();
+        return false;
+      }
+      compact.insert(compact.end(), record.begin(), record.begin() + 2);
+      compact.insert(compact.end(), record.end() - 4, record.end());
+    }
+    return true;
   }
 
   // Whether the encoded answer (one record, nothing in additional) is what

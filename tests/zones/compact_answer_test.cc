@@ -1,10 +1,12 @@
-// Answers held in a name's record rather than in an answer block (InlineAnswer in
-// zones/snapshot_chunk.h): one A record, or one PTR record naming a name of the chunk.
-// What a client gets must not depend on where the answer is kept, so each case is
-// checked on the wire, next to an answer that cannot be held inline.
+// Answers kept in compact forms (zones/snapshot_chunk.h): held in a name's record
+// rather than in an answer block (InlineAnswer: one A record, or one PTR record naming
+// a name of the chunk), and SRV additional sections of A records kept as pointer and
+// address (CompactAddress). What a client gets must not depend on how the answer is
+// kept, so each case is checked on the wire, next to one the compact form cannot hold.
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -121,6 +123,91 @@ TEST(InlineAnswer, PtrThatDoesNotFitIsTruncated) {
   const auto tcp = ask(*snapshot, owner, kPTR, dns::Transport::kTcp);
   EXPECT_FALSE(tcp.header.has(dns::kFlagTC));
   EXPECT_EQ(rdata_texts(tcp.answers), std::vector<std::string>{target});
+}
+
+std::string target(int i) {
+  std::string name = "e";
+  name += std::to_string(i);
+  name += ".db.default.svc.cluster.local.";  // (not "e" + …: a false -Wrestrict in g++ 12)
+  return name;
+}
+
+// An SRV RRset of `count` records at "_pg._tcp.db…", each target with one A record.
+std::vector<Record> srv_with_targets(int count) {
+  std::vector<Record> records = apex_records();
+  for (int i = 0; i < count; ++i) {
+    const std::string address_text = "10.244.0." + std::to_string(i + 1);
+    records.push_back(address(target(i), address_text.c_str()));
+    records.push_back(srv("_pg._tcp.db.default.svc.cluster.local.", 10, 5432, target(i)));
+  }
+  return records;
+}
+
+TEST(CompactAdditional, TargetsAddressesPointAtTheTargetsInTheAnswer) {
+  const auto snapshot = build_snapshot(srv_with_targets(3), RecordOptions{});
+  const LookupResult found =
+      snapshot->lookup(name_to_wire("_pg._tcp.db.default.svc.cluster.local."), kSRV);
+  ASSERT_EQ(found.kind, LookupKind::kAnswer);
+  EXPECT_TRUE(found.chunk->compact_additional(*found.block));
+
+  const auto response = ask_raw(*snapshot, "_pg._tcp.db.default.svc.cluster.local", kSRV,
+                                std::nullopt, dns::Transport::kUdp);
+  const auto message = parse(response);
+  ASSERT_EQ(message.answers.size(), 3u);
+  ASSERT_EQ(message.additional.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(text(message.additional[i].owner), target(i));
+    EXPECT_EQ(message.additional[i].ttl, 5u);
+    EXPECT_EQ(message.additional[i].rdata, ipv4(("10.244.0." + std::to_string(i + 1)).c_str()));
+  }
+  // Each owner is a pointer (two octets) to its target, spelled out in the answer.
+  const std::string first = target(0);
+  const auto spelled = name_to_wire(first);
+  const auto at = std::search(response.begin(), response.end(), spelled.begin(), spelled.end());
+  ASSERT_NE(at, response.end());
+  const auto offset = static_cast<uint16_t>(at - response.begin());
+  const size_t additional_start = response.size() - 3 * 16;
+  EXPECT_EQ(response[additional_start], 0xc0 | (offset >> 8));
+  EXPECT_EQ(response[additional_start + 1], offset & 0xff);
+}
+
+TEST(CompactAdditional, KeepsTheAddressesThatFitWithoutTruncating) {
+  // 8 answers take 455 octets: 3 of the 8 additional records fit in 512.
+  const auto snapshot = build_snapshot(srv_with_targets(8), RecordOptions{});
+  const auto response = ask_raw(*snapshot, "_pg._tcp.db.default.svc.cluster.local", kSRV,
+                                std::nullopt, dns::Transport::kUdp);
+  EXPECT_LE(response.size(), 512u);
+  const auto message = parse(response);
+  EXPECT_FALSE(message.header.has(dns::kFlagTC));
+  EXPECT_EQ(message.answers.size(), 8u);
+  ASSERT_EQ(message.additional.size(), 3u);
+  EXPECT_EQ(text(message.additional[2].owner), target(2));
+  // With room, all of them.
+  const auto large = parse(ask_raw(*snapshot, "_pg._tcp.db.default.svc.cluster.local", kSRV,
+                                   uint16_t{1232}, dns::Transport::kUdp));
+  EXPECT_EQ(large.additional.size(), 8u + 1u);  // and our OPT record
+}
+
+TEST(CompactAdditional, OtherAddressRecordsAreSentAsTheyAre) {
+  std::vector<Record> records = srv_with_targets(2);
+  records.push_back(address(target(0), "fd00::1"));          // an AAAA record too
+  records.back().ttl = 5;
+  records.push_back(address(target(5), "10.244.0.6", 30));  // another TTL
+  records.push_back(srv("_pg._tcp.db.default.svc.cluster.local.", 10, 5432, target(5)));
+  const auto snapshot = build_snapshot(records, RecordOptions{});
+  const LookupResult found =
+      snapshot->lookup(name_to_wire("_pg._tcp.db.default.svc.cluster.local."), kSRV);
+  ASSERT_EQ(found.kind, LookupKind::kAnswer);
+  EXPECT_FALSE(found.chunk->compact_additional(*found.block));
+
+  const auto message = ask(*snapshot, "_pg._tcp.db.default.svc.cluster.local", kSRV);
+  ASSERT_EQ(message.additional.size(), 4u);
+  EXPECT_EQ(text(message.additional[0].owner), target(0));
+  EXPECT_EQ(message.additional[0].type, dns::RRType::kA);
+  EXPECT_EQ(text(message.additional[1].owner), target(0));
+  EXPECT_EQ(message.additional[1].type, dns::RRType::kAAAA);
+  EXPECT_EQ(text(message.additional[3].owner), target(5));
+  EXPECT_EQ(message.additional[3].ttl, 30u);
 }
 
 }  // namespace
