@@ -92,7 +92,7 @@ void AnswerWriter::add_block(const SnapshotChunk& chunk, const AnswerBlock& bloc
   put_answer(chunk, block, block.answer_length);
   ancount_ += block.answer_count;
   // Additional RRsets are a courtesy: keep those that fit, drop the rest silently.
-  if (chunk.compact_additional(block)) {
+  if (block.compact_additional) {
     put_compact_additional(chunk, chunk.additional(block));
     return;
   }

@@ -467,10 +467,9 @@ class ChunkBuilder {
     work_.compact_additional.clear();
     if (answer.size() == 1 && compact_additional(block)) {
       cuts.resize(extent.first_cut);  // implied: one record each
-      extent.first_cut = BlockExtent::kCompactAdditional;
-      extent.additional_length = static_cast<uint32_t>(work_.compact_additional.size());
+      block.compact_additional = true;
     }
-    if (answer.size() == 1 && answer[0]->size == 1 && !block.extended() &&
+    if (answer.size() == 1 && answer[0]->size == 1 && block.additional_rrsets == 0 &&
         work_.inline_answer == InlineAnswer::kNone && hold_inline(type, **answer[0]->first)) {
       return;
     }
@@ -493,7 +492,7 @@ class ChunkBuilder {
   void store_body(AnswerBlock& block, const BlockExtent& extent, const RRset* srv, bool port_name) {
     const auto body = std::span<const uint8_t>(work_.encoder.bytes());
     const auto answer = body.first(block.answer_length);
-    const auto additional = extent.first_cut == BlockExtent::kCompactAdditional
+    const auto additional = block.compact_additional
                                 ? std::span<const uint8_t>(work_.compact_additional)
                                 : body.subspan(answer.size());
     auto& pieces = work_.pieces;
@@ -626,7 +625,8 @@ class ChunkBuilder {
     const Owner& owner = work_.owners[*target];
     const auto wire = wire_of_owner(owner);
     const auto body = std::span<const uint8_t>(work_.encoder.bytes());
-    if (block.extended() || body.size() != kNamedTargetFixedOctets + wire.size() ||
+    if (block.extended() || block.additional_rrsets > 0 ||
+        body.size() != kNamedTargetFixedOctets + wire.size() ||
         !std::equal(wire.begin(), wire.end(), body.begin() + kNamedTargetFixedOctets)) {
       return false;
     }

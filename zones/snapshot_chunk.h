@@ -47,21 +47,27 @@ struct RRsetCut {
 //   written from its name record and apex, not stored a second time; or, for an SRV
 //   answer whose targets are all names of the chunk (kSrvTemplate), per record its
 //   18 octets before the target and the target's name id (an SRV template);
-// - the additional octets (positive answers from our zones carry no authority section).
+// - the additional octets (positive answers from our zones carry no authority section),
+//   or, when compact_additional, one CompactAddress entry per additional record.
 // Cuts, from BlockExtent::first_cut: one per answer RRset when there are several (a
 // CNAME chain; one RRset is cut only at its end: answer_length, answer_count), then one
-// per additional RRset.
+// per additional RRset (implied when compact_additional: one record each).
 struct AnswerBlock {
   uint16_t type = 0;
   uint16_t answer_count = 0;  // records in the answer section
   uint16_t additional_rrsets = 0;
-  uint8_t answer_rrsets = 0;  // at most kMaxCnameChain + 1
+  uint8_t answer_rrsets : 7 = 0;  // at most kMaxCnameChain + 1
+  // The additional records are CompactAddress entries (and the answer one RRset).
+  bool compact_additional : 1 = false;
   uint8_t answer_pieces = 0;
   uint32_t offset = 0;
   uint32_t answer_length = 0;
-  // Most answers (an address, a PTR) have neither cuts nor additional records: what
-  // only the others need is in their BlockExtent.
-  bool extended() const { return additional_rrsets > 0 || answer_rrsets > 1; }
+  // Most answers (an address, a PTR) have neither cuts nor additional records, and
+  // most others' additional records are compact: what only the rest need is in their
+  // BlockExtent.
+  bool extended() const {
+    return (additional_rrsets > 0 && !compact_additional) || answer_rrsets > 1;
+  }
 };
 
 static_assert(sizeof(AnswerBlock) == 16);
@@ -77,18 +83,15 @@ inline constexpr uint32_t kSrvFixedOctets = 18;
 inline constexpr uint32_t kSrvTemplateRecord = kSrvFixedOctets + sizeof(uint32_t);
 
 struct BlockExtent {
-  // first_cut of a block whose additional section is CompactAddress entries (and whose
-  // answer is one RRset, so it has no cuts at all).
-  static constexpr uint32_t kCompactAdditional = 0xffffffff;
   uint32_t first_cut = 0;
-  uint32_t additional_length = 0;  // octets stored
+  uint32_t additional_length = 0;
 };
 
 // The additional section of an SRV answer is the A records of its targets, each an
 // RRset of one record whose owner points at the target in the answer: 16 octets, of
 // which only the pointer and the address vary. A block whose additional records are
 // all so (at the snapshot's TTL) stores those 6 octets each, and its cuts are implied
-// (one record each): 40 B/object at 50k objects (issue 8).
+// (one record each), and so is its BlockExtent: 52 B/object at 50k objects (issue 8).
 struct CompactAddress {
   static constexpr size_t kStoredOctets = 6;   // owner pointer, address
   static constexpr size_t kRecordOctets = 16;  // as sent
@@ -204,13 +207,12 @@ class SnapshotChunk {
     }
   }
   // The additional section's octets as stored: CompactAddress entries when
-  // compact_additional(block), else as sent.
+  // block.compact_additional, else as sent.
   std::span<const uint8_t> additional(const AnswerBlock& block) const {
-    return bytes(body_start(block) + own_answer_octets(block), extent(block).additional_length);
-  }
-  bool compact_additional(const AnswerBlock& block) const {
-    return block.additional_rrsets > 0 &&
-           extent(block).first_cut == BlockExtent::kCompactAdditional;
+    const uint32_t length = block.compact_additional
+                                ? block.additional_rrsets * uint32_t{CompactAddress::kStoredOctets}
+                                : extent(block).additional_length;
+    return bytes(body_start(block) + own_answer_octets(block), length);
   }
   // The octets between a CompactAddress entry's pointer and address.
   std::span<const uint8_t> compact_fixed_octets() const { return compact_fixed_; }
@@ -219,9 +221,9 @@ class SnapshotChunk {
     if (stored_answer_cuts(block) == 0) return {};
     return {cuts_.data() + extent(block).first_cut, stored_answer_cuts(block)};
   }
-  // Empty when compact_additional(block).
+  // Empty when block.compact_additional.
   std::span<const RRsetCut> additional_cuts(const AnswerBlock& block) const {
-    if (block.additional_rrsets == 0 || compact_additional(block)) return {};
+    if (block.additional_rrsets == 0 || block.compact_additional) return {};
     return {cuts_.data() + extent(block).first_cut + stored_answer_cuts(block),
             block.additional_rrsets};
   }

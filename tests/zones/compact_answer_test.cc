@@ -148,7 +148,7 @@ TEST(CompactAdditional, TargetsAddressesPointAtTheTargetsInTheAnswer) {
   const LookupResult found =
       snapshot->lookup(name_to_wire("_pg._tcp.db.default.svc.cluster.local."), kSRV);
   ASSERT_EQ(found.kind, LookupKind::kAnswer);
-  EXPECT_TRUE(found.chunk->compact_additional(*found.block));
+  EXPECT_TRUE(found.block->compact_additional);
 
   const auto response = ask_raw(*snapshot, "_pg._tcp.db.default.svc.cluster.local", kSRV,
                                 std::nullopt, dns::Transport::kUdp);
@@ -198,7 +198,7 @@ TEST(CompactAdditional, OtherAddressRecordsAreSentAsTheyAre) {
   const LookupResult found =
       snapshot->lookup(name_to_wire("_pg._tcp.db.default.svc.cluster.local."), kSRV);
   ASSERT_EQ(found.kind, LookupKind::kAnswer);
-  EXPECT_FALSE(found.chunk->compact_additional(*found.block));
+  EXPECT_FALSE(found.block->compact_additional);
 
   const auto message = ask(*snapshot, "_pg._tcp.db.default.svc.cluster.local", kSRV);
   ASSERT_EQ(message.additional.size(), 4u);
