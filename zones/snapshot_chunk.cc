@@ -518,7 +518,7 @@ class ChunkBuilder {
       const auto at = static_cast<uint32_t>(work_.arena.size());
       size_t record = 0;
       for (const uint32_t target : work_.record_targets) {
-        append_arena(answer.subspan(record, kSrvFixedOctets));
+        append_arena(answer.subspan(record + kSrvFixedOctets - kSrvTemplateFields, kSrvTemplateFields));
         work_.named_targets.emplace_back(append_arena(octets_of(uint32_t{0})), target);
         record += kSrvFixedOctets + work_.owners[target].wire_length;
       }
@@ -534,10 +534,12 @@ class ChunkBuilder {
     }
   }
 
-  // Whether every record of this encoded SRV answer is the question pointer, 16 fixed
-  // octets and then, in full, the target, an owner of this chunk (work_.record_targets
-  // then lists them in order).
+  // Whether every record of this encoded SRV answer is the question pointer, type SRV,
+  // class IN, our TTL, RDLENGTH, 6 octets and then, in full, the target, an owner of
+  // this chunk (work_.record_targets then lists them in order).
   bool srv_template_targets(const RRset& srv, std::span<const uint8_t> answer) {
+    const auto ttl = CompactAddress::fixed_octets(options_.ttl);
+    const std::array<uint8_t, 10> fixed = {0xc0, 0x0c, 0, 33, 0, 1, ttl[4], ttl[5], ttl[6], ttl[7]};
     size_t at = 0;
     // additional_targets() found each record's target owner, in order.
     if (work_.record_targets.size() != srv.size) return false;
@@ -545,7 +547,8 @@ class ChunkBuilder {
       if (owner == kNotOurs) return false;
       const auto wire = wire_of_owner(owner);
       const size_t length = record_length(answer, at);
-      if (length != kSrvFixedOctets + wire.size() || answer[at] != 0xc0 || answer[at + 1] != 0x0c ||
+      if (length != kSrvFixedOctets + wire.size() ||
+          !std::equal(fixed.begin(), fixed.end(), answer.begin() + static_cast<ptrdiff_t>(at)) ||
           !std::equal(wire.begin(), wire.end(),
                       answer.begin() + static_cast<ptrdiff_t>(at + kSrvFixedOctets))) {
         return false;

@@ -1,7 +1,7 @@
 // Answers kept in compact forms (zones/snapshot_chunk.h): held in a name's record
 // rather than in an answer block (InlineAnswer: one A record, or one PTR record naming
-// a name of the chunk), and SRV additional sections of A records kept as pointer and
-// address (CompactAddress). What a client gets must not depend on how the answer is
+// a name of the chunk), SRV additional sections of A records kept as pointer and
+// address (CompactAddress), and SRV templates (priority, weight, port and target id). What a client gets must not depend on how the answer is
 // kept, so each case is checked on the wire, next to one the compact form cannot hold.
 
 #include <gtest/gtest.h>
@@ -208,6 +208,41 @@ TEST(CompactAdditional, OtherAddressRecordsAreSentAsTheyAre) {
   EXPECT_EQ(message.additional[1].type, dns::RRType::kAAAA);
   EXPECT_EQ(text(message.additional[3].owner), target(5));
   EXPECT_EQ(message.additional[3].ttl, 30u);
+}
+
+TEST(SrvTemplate, KeepsPriorityWeightPortAndWritesTheRestPerTarget) {
+  std::vector<Record> records = srv_with_targets(2);
+  // Targets of different lengths: each record's RDLENGTH is its own.
+  records.push_back(address("long-target-name.db.default.svc.cluster.local.", "10.244.0.9"));
+  records.push_back(Record{"_pg._tcp.db.default.svc.cluster.local.", kSRV, 5,
+                           SrvData{7, 3, 6543, "long-target-name.db.default.svc.cluster.local."}});
+  const auto snapshot = build_snapshot(records, RecordOptions{});
+  const LookupResult found =
+      snapshot->lookup(name_to_wire("_pg._tcp.db.default.svc.cluster.local."), kSRV);
+  ASSERT_EQ(found.kind, LookupKind::kAnswer);
+  EXPECT_EQ(found.block->answer_pieces, kSrvTemplate);
+
+  const auto message = ask(*snapshot, "_pg._tcp.db.default.svc.cluster.local", kSRV);
+  EXPECT_EQ(rdata_texts(message.answers),
+            (std::vector<std::string>{"0 10 5432 " + target(0), "0 10 5432 " + target(1),
+                                      "7 3 6543 long-target-name.db.default.svc.cluster.local."}));
+  for (const auto& answer : message.answers) EXPECT_EQ(answer.ttl, 5u);
+}
+
+TEST(SrvTemplate, AnotherTtlIsSentAsItIs) {
+  std::vector<Record> records = srv_with_targets(2);
+  for (Record& record : records) {
+    if (record.type == kSRV) record.ttl = 30;
+  }
+  const auto snapshot = build_snapshot(records, RecordOptions{});
+  const LookupResult found =
+      snapshot->lookup(name_to_wire("_pg._tcp.db.default.svc.cluster.local."), kSRV);
+  ASSERT_EQ(found.kind, LookupKind::kAnswer);
+  EXPECT_NE(found.block->answer_pieces, kSrvTemplate);
+  const auto message = ask(*snapshot, "_pg._tcp.db.default.svc.cluster.local", kSRV);
+  ASSERT_EQ(message.answers.size(), 2u);
+  for (const auto& answer : message.answers) EXPECT_EQ(answer.ttl, 30u);
+  EXPECT_EQ(rdata_texts(message.answers)[1], "0 10 5432 " + target(1));
 }
 
 }  // namespace
