@@ -50,7 +50,9 @@ using PortKey = std::tuple<std::string, uint16_t, Protocol>;
 // into one subset: endpoints.RepackSubsets.
 class SubsetPacker {
  public:
-  void add(const EndpointAddress& address, bool ready, const std::optional<EndpointPort>& port) {
+  // `port` null: an address without ports. (A pointer, not a std::optional: g++ 12 warns
+  // of a maybe-uninitialized optional here once CompactString::view() inlines.)
+  void add(const EndpointAddress& address, bool ready, const EndpointPort* port) {
     auto& ports = ports_by_address_[AddressKey{address, ready}];
     if (port) ports.push_back(*port);
   }
@@ -116,13 +118,14 @@ void add_pod(const Service& service, const Pod& pod, SubsetPacker& packer) {
     }
     if (service.ports.empty()) {
       // Headless Services may have no ports: addresses without ports.
-      if (service.headless) packer.add(address, ready, std::nullopt);
+      if (service.headless) packer.add(address, ready, nullptr);
       continue;
     }
     for (const auto& port : service.ports) {
       auto number = find_port(pod, port);
       if (!number) continue;  // this pod lacks the named port: left out for this port
-      packer.add(address, ready, EndpointPort{port.name, *number, port.protocol});
+      const EndpointPort endpoint_port{port.name, *number, port.protocol};
+      packer.add(address, ready, &endpoint_port);
     }
   }
 }
@@ -194,8 +197,8 @@ Endpoints endpoints_from_slices(const Service& service,
     for (const auto& endpoint : slice->endpoints) {
       for (const auto& ip : endpoint.addresses) {
         EndpointAddress address{ip, endpoint.hostname, endpoint.node_name, endpoint.target_pod};
-        if (slice->ports.empty()) packer.add(address, endpoint.ready, std::nullopt);
-        for (const auto& port : slice->ports) packer.add(address, endpoint.ready, port);
+        if (slice->ports.empty()) packer.add(address, endpoint.ready, nullptr);
+        for (const auto& port : slice->ports) packer.add(address, endpoint.ready, &port);
       }
     }
   }

@@ -81,6 +81,11 @@ class Labels {
   }
   friend std::strong_ordering operator<=>(const Labels& a, const Labels& b);
 
+  // The encoded text, to move it into a file's string block (string_arena.h), where
+  // equal label sets share one copy. Only its place may change, never its characters.
+  CompactString& text_storage() { return text_; }
+  const CompactString& text_storage() const { return text_; }
+
  private:
   void assign(std::vector<value_type> sorted);  // from views that may point into text_
 

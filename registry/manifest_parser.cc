@@ -298,6 +298,7 @@ FileObjects parse_manifest_text(std::string path, std::string_view text,
     return out;
   }
   const PreviousDocuments reusable(previous);
+  ObjectCompactor compactor;
   bool recordable = true;  // every document's sizes fit a ParsedDocument
   for (const auto& document : split_documents(text)) {
     ParsedDocument parsed;
@@ -311,6 +312,7 @@ FileObjects parse_manifest_text(std::string path, std::string_view text,
       parse_document_text(document.text, document.line_offset, document_reader, out,
                           out.diagnostics, tree);
     }
+    compactor.compact_new(out);
     Counts added = counts_of(out);
     for (size_t i = 0; i < added.size(); ++i) {
       added[i] -= before[i];
@@ -327,7 +329,7 @@ FileObjects parse_manifest_text(std::string path, std::string_view text,
   }
   // Without every document recorded, the next parse of this file reuses none.
   if (!recordable) out.documents.clear();
-  compact_objects(out);
+  ObjectCompactor::finish(out);
   return out;
 }
 

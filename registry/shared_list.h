@@ -104,6 +104,9 @@ class SharedList {
     return *slots_.back();
   }
   void push_shared(SharedObject<T> item) { slots_.push_back(std::move(item)); }
+  // The handle itself, to move its object elsewhere in memory (object_arena.h); it must
+  // keep pointing at an equal object.
+  SharedObject<T>& handle(size_t i) { return slots_[i]; }
   void replace_shared(size_t i, SharedObject<T> item) { slots_[i] = std::move(item); }
   void pop_back() { slots_.pop_back(); }
 
