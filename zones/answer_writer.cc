@@ -129,9 +129,11 @@ void AnswerWriter::add_negative_soa(const Snapshot& snapshot, const ServedZone& 
   ++nscount_;
 }
 
-void AnswerWriter::add_owned_answer(uint16_t type, uint32_t ttl, std::span<const uint8_t> rdata,
-                                    std::span<const uint8_t> rdata_tail) {
-  const size_t needed = 2 + 2 + 2 + 4 + 2 + rdata.size() + rdata_tail.size();
+void AnswerWriter::put_owned_record(uint16_t type, uint32_t ttl,
+                                    std::initializer_list<std::span<const uint8_t>> rdata) {
+  size_t rdlength = 0;
+  for (const auto part : rdata) rdlength += part.size();
+  const size_t needed = 2 + 2 + 2 + 4 + 2 + rdlength;
   if (needed > room()) {
     truncated_ = true;
     return;
@@ -140,9 +142,10 @@ void AnswerWriter::add_owned_answer(uint16_t type, uint32_t ttl, std::span<const
   put_u16(type);
   put_u16(kClassIn);
   put_u32(ttl);
-  put_u16(static_cast<uint16_t>(rdata.size() + rdata_tail.size()));
-  put(rdata);
-  if (!rdata_tail.empty()) put(rdata_tail);  // memcpy from an empty span's null: UB
+  put_u16(static_cast<uint16_t>(rdlength));
+  for (const auto part : rdata) {
+    if (!part.empty()) put(part);  // memcpy from an empty span's null: UB
+  }
   ++ancount_;
 }
 

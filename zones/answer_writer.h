@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <span>
 
 #include "zones/snapshot.h"
@@ -34,10 +35,15 @@ class AnswerWriter {
   // The zone's SOA in the authority section, owner pointing at the apex suffix of the
   // question name (`qname_length` octets at offset 12).
   void add_negative_soa(const Snapshot& snapshot, const ServedZone& zone, size_t qname_length);
-  // One answer record owned by the question name (pointer to offset 12), its RDATA
-  // `rdata` then `rdata_tail` (a target's labels, then its apex).
-  void add_owned_answer(uint16_t type, uint32_t ttl, std::span<const uint8_t> rdata,
-                        std::span<const uint8_t> rdata_tail = {});
+  // One answer record owned by the question name (pointer to offset 12).
+  void add_owned_answer(uint16_t type, uint32_t ttl, std::span<const uint8_t> rdata) {
+    put_owned_record(type, ttl, {rdata});
+  }
+  // The same whose RDATA is a name of the snapshot (uncompressed): its labels, apex.
+  void add_owned_name(uint16_t type, uint32_t ttl, const NameLabels& labels,
+                      std::span<const uint8_t> apex) {
+    put_owned_record(type, ttl, {labels.own, labels.suffix, apex});
+  }
 
   // Writes counts, flags (TC when set) and the OPT record; returns the length.
   size_t finish();
@@ -51,6 +57,8 @@ class AnswerWriter {
   void put_answer(const SnapshotChunk& chunk, const AnswerBlock& block, size_t length);
   // Expands stored CompactAddress entries into A records, as many as fit.
   void put_compact_additional(const SnapshotChunk& chunk, std::span<const uint8_t> entries);
+  void put_owned_record(uint16_t type, uint32_t ttl,
+                        std::initializer_list<std::span<const uint8_t>> rdata);
   void put_u16(uint16_t value);
   void put_u32(uint32_t value);
 

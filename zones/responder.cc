@@ -106,9 +106,9 @@ size_t answer_from_zones(Reply& reply, std::span<const uint8_t> question,
           std::span<const uint8_t>(found.address.bytes.data(), found.address.size()));
       break;
     case LookupKind::kNamedPtr:
-      writer.add_owned_answer(dns::to_u16(RRType::kPTR), snapshot.ttl(),
-                              found.chunk->name_prefix(*found.target),
-                              found.chunk->target_apex(*found.target));
+      writer.add_owned_name(dns::to_u16(RRType::kPTR), snapshot.ttl(),
+                            found.chunk->name_prefix(*found.target),
+                            found.chunk->target_apex(*found.target));
       break;
     case LookupKind::kNoData:
     case LookupKind::kNXDomain:

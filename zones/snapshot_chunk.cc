@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,6 +28,8 @@ constexpr uint16_t kTypeSrv = dns::to_u16(dns::RRType::kSRV);
 constexpr uint16_t kTypePtr = dns::to_u16(dns::RRType::kPTR);
 // A target that is no owner of the chunk.
 constexpr uint32_t kNotOurs = 0xffffffff;
+// ChunkName::zone of the cluster domain's names (served_apexes() puts it first).
+constexpr uint8_t kClusterZone = 0;
 // A Service with more ports than this stores its bare-name SRV answer whole.
 constexpr size_t kMaxAnswerPieces = 32;
 // An answer record's octets before its RDATA, its owner a pointer (RFC 1035 §4.1.3).
@@ -70,6 +73,15 @@ struct Owner {
   uint32_t rrset_count = 0;
 };
 
+// Where a name's labels end in another's (ChunkName, SuffixRef): `holder` stores
+// `length` octets of labels, all of its own, that are the name's last labels above the
+// apex; kNotOurs: the name stores all its labels.
+struct SharedSuffix {
+  uint32_t holder = kNotOurs;
+  uint8_t length = 0;
+  bool found = false;  // looked for already
+};
+
 // One answer of a name: its type and the RRsets of its answer section (a range of
 // the workspace's answer_sets).
 struct Answer {
@@ -97,6 +109,8 @@ struct Workspace {
   StoredAnswers stored_srv;  // SRV answer sections in the arena, by content
   std::vector<AnswerPiece> pieces;
   std::vector<uint32_t> owner_ids;  // each owner's name id, once its record is written
+  std::vector<SharedSuffix> suffixes;  // by owner
+  std::vector<std::pair<uint32_t, uint32_t>> suffix_refs;  // (names position, holder)
   std::vector<std::pair<uint32_t, uint32_t>> named_targets;  // (arena position, owner)
   // (name area position, owner): inline PTR answers whose target is written later.
   std::vector<std::pair<uint32_t, uint32_t>> inline_targets;
@@ -145,11 +159,14 @@ class ChunkBuilder {
     work_.stored_srv.clear();
     work_.named_targets.clear();
     work_.inline_targets.clear();
+    work_.suffix_refs.clear();
     const size_t most = records_.size() + empty_names.size();
     work_.table.assign(std::bit_ceil(2 * most + 16), 0);
     work_.text_table.assign(work_.table.size(), 0);
     group_owners(empty_names);
     work_.owner_ids.assign(work_.owners.size(), 0);
+    work_.suffixes.assign(work_.owners.size(), SharedSuffix{});
+    for (uint32_t i = 0; i < work_.owners.size(); ++i) find_suffix(i);
     // `_port._proto` names first: their SRV answers are the pieces of their Service's
     // bare name's (store_body).
     for (const bool port_names : {true, false}) {
@@ -164,6 +181,8 @@ class ChunkBuilder {
     for (const auto& [position, owner] : work_.inline_targets) {
       std::memcpy(work_.names.data() + position, &work_.owner_ids[owner], sizeof(uint32_t));
     }
+    // And the SuffixRefs, now that every holder's record is written.
+    for (const auto& [position, holder] : work_.suffix_refs) write_suffix_ref(position, holder);
     auto chunk = std::make_shared<SnapshotChunk>();
     chunk->compact_fixed_ = CompactAddress::fixed_octets(options_.ttl);
     chunk->apexes_ = apexes_in_arena_;
@@ -285,10 +304,57 @@ class ChunkBuilder {
     return offset;
   }
 
+  // The labels of `wire` above the apex of `zone`.
+  std::span<const uint8_t> labels_above_apex(std::span<const uint8_t> wire, uint8_t zone) const {
+    return wire.first(wire.size() - apexes_[zone].size());
+  }
+
+  // The longest proper suffix of the owner's name that is a name of the chunk, if
+  // any, decides where its last labels are stored: in that name's record, or, when
+  // that name's own last labels are elsewhere, there too. Names with fewer labels are
+  // settled first (recursively), so every holder stores all its labels. Only the
+  // cluster domain's names are looked at: a reverse name's suffixes are the leading
+  // octets (or nibbles) of an address, which name nothing, and the probes for them
+  // were most of this search's cost. Nor are suffixes no longer than the SuffixRef.
+  void find_suffix(uint32_t index) {
+    SharedSuffix& found = work_.suffixes[index];
+    if (found.found) return;
+    found.found = true;
+    const Owner& owner = work_.owners[index];
+    if (owner.zone != kClusterZone) return;
+    const auto wire = wire_of_owner(owner);
+    const size_t labels = labels_above_apex(wire, owner.zone).size();
+    for (size_t at = size_t{wire[0]} + 1; at < labels && labels - at > sizeof(SuffixRef);
+         at += size_t{wire[at]} + 1) {
+      const auto suffix = owner_of_suffix(wire.subspan(at));
+      if (!suffix) continue;
+      find_suffix(*suffix);
+      const SharedSuffix& next = work_.suffixes[*suffix];
+      work_.suffixes[index] = next.holder != kNotOurs
+                                  ? next
+                                  : SharedSuffix{*suffix, static_cast<uint8_t>(labels - at), true};
+      return;
+    }
+  }
+
+  // find_owner() with a memory of the last suffix found: a Service's endpoints and
+  // port names, which end in its name, come one after another.
+  std::optional<uint32_t> owner_of_suffix(std::span<const uint8_t> suffix) {
+    if (last_suffix_ != kNotOurs) {
+      const auto last = wire_of_owner(last_suffix_);
+      if (std::equal(last.begin(), last.end(), suffix.begin(), suffix.end())) return last_suffix_;
+    }
+    const auto found = find_owner(suffix);
+    if (found) last_suffix_ = *found;
+    return found;
+  }
+
   void add_name(uint32_t index) {
     const Owner& owner = work_.owners[index];
-    const auto wire = wire_of_owner(owner);
-    const auto prefix = wire.first(wire.size() - apexes_[owner.zone].size());
+    const auto prefix = labels_above_apex(wire_of_owner(owner), owner.zone);
+    const SharedSuffix suffix = work_.suffixes[index];
+    const bool has_suffix = suffix.holder != kNotOurs;
+    const auto own = prefix.first(prefix.size() - (has_suffix ? suffix.length : 0));
     work_.blocks.clear();
     work_.inline_answer = InlineAnswer::kNone;
     answers_for(index);
@@ -299,25 +365,40 @@ class ChunkBuilder {
     if (work_.blocks.size() > std::numeric_limits<uint8_t>::max()) {
       throw std::length_error("a name with more than 255 record types");
     }
-    const ChunkName name{.name_length = static_cast<uint8_t>(prefix.size()),
+    const ChunkName name{.name_length = static_cast<uint8_t>(own.size()),
                          .zone = owner.zone,
+                         .has_suffix = has_suffix,
                          .block_count = static_cast<uint8_t>(work_.blocks.size()),
                          .inline_answer = work_.inline_answer};
     auto& area = work_.names;
-    const size_t start = area.size();
-    work_.owner_ids[index] = static_cast<uint32_t>(start);
-    area.insert(area.end(), reinterpret_cast<const uint8_t*>(&name),
-                reinterpret_cast<const uint8_t*>(&name + 1));
-    if (name.inline_answer == InlineAnswer::kAddress) {
-      area.insert(area.end(), work_.inline_address.begin(), work_.inline_address.end());
-    } else if (name.inline_answer == InlineAnswer::kNamedPtr) {
-      work_.inline_targets.emplace_back(static_cast<uint32_t>(area.size()), work_.inline_target);
-      area.insert(area.end(), sizeof(uint32_t), 0);
-    }
-    area.insert(area.end(), reinterpret_cast<const uint8_t*>(work_.blocks.data()),
-                reinterpret_cast<const uint8_t*>(work_.blocks.data() + work_.blocks.size()));
-    area.insert(area.end(), prefix.begin(), prefix.end());
+    const auto start = static_cast<uint32_t>(area.size());
+    work_.owner_ids[index] = start;
     area.resize(start + SnapshotChunk::record_size(name), 0);
+    std::memcpy(area.data() + start, &name, sizeof(name));
+    const uint32_t inline_at = start + sizeof(name);
+    if (name.inline_answer == InlineAnswer::kAddress) {
+      std::copy(work_.inline_address.begin(), work_.inline_address.end(),
+                area.begin() + inline_at);
+    } else if (name.inline_answer == InlineAnswer::kNamedPtr) {
+      work_.inline_targets.emplace_back(inline_at, work_.inline_target);  // id known later
+    }
+    const auto* blocks = reinterpret_cast<const uint8_t*>(work_.blocks.data());
+    std::copy(blocks, blocks + work_.blocks.size() * sizeof(AnswerBlock),
+              area.begin() + start + SnapshotChunk::blocks_offset(name));
+    std::copy(own.begin(), own.end(), area.begin() + start + SnapshotChunk::labels_offset(name));
+    // Written at the end, when every holder's record is (port names come first).
+    if (has_suffix) {
+      work_.suffix_refs.emplace_back(start + SnapshotChunk::suffix_ref_offset(name), suffix.holder);
+    }
+  }
+
+  // The SuffixRef at `position` in the name area: to all the labels of `holder`.
+  void write_suffix_ref(uint32_t position, uint32_t holder) {
+    ChunkName name;
+    std::memcpy(&name, work_.names.data() + work_.owner_ids[holder], sizeof(name));
+    const SuffixRef suffix = SuffixRef::at(
+        work_.owner_ids[holder] + SnapshotChunk::labels_offset(name), name.name_length);
+    std::memcpy(work_.names.data() + position, &suffix, sizeof(suffix));
   }
 
   void add_answer(uint16_t type, std::span<const RRset* const> sets, const RRset* last) {
@@ -662,7 +743,16 @@ class ChunkBuilder {
   Workspace& work_;
   std::vector<ExternalCname> external_cnames_;
   std::array<AnswerPiece, 3> apexes_in_arena_{};
+  uint32_t last_suffix_ = kNotOurs;  // see owner_of_suffix()
 };
+
+SuffixRef SuffixRef::at(uint32_t offset, uint8_t length) {
+  if (offset >= kOffsetLimit || offset % 4 != 0) {
+    throw std::length_error("snapshot chunk: labels at " + std::to_string(offset) +
+                            " are not at a multiple of four below 64 MiB");
+  }
+  return {(offset >> 2) | uint32_t{length} << 24};
+}
 
 size_t SnapshotChunk::memory_bytes() const {
   return arena_.capacity() + names_.capacity() + cuts_.capacity() * sizeof(RRsetCut) +

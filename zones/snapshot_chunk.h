@@ -126,13 +126,45 @@ enum class InlineAnswer : uint8_t {
 // 4 octets besides its answers and labels (issue 8). Every name of a zone ends in the
 // same apex, which the index holds once (SnapshotIndex::full_name). A name is known by
 // its record's offset in the name area, its id.
+//
+// Labels shared with another name of the chunk are stored once (issue 8: a Service's
+// name ends every one of its endpoints' and `_port._proto` names): when a proper suffix
+// of the name is a name of the chunk, the record stores only the labels before it and,
+// between its blocks and those labels, a SuffixRef to where that suffix's labels are
+// in the chunk's name area (has_suffix). The suffix is always stored whole, in a record
+// without a SuffixRef of its own, so a name is at most two runs of labels plus its
+// apex: one more cache line to read, the suffix's record being nearby in the chunk.
+// A SuffixRef points only inside its own chunk, which a reload replaces as a whole.
 struct ChunkName {
-  uint8_t name_length = 0;  // labels above the apex (0 for the apex itself)
-  uint8_t zone = 0;         // index into the served zones (ServedZones order)
-  uint8_t block_count = 0;  // a name answers a handful of types
+  uint8_t name_length = 0;     // labels stored in the record (0 for the apex itself)
+  uint8_t zone : 2 = 0;        // index into the served zones (ServedZones order)
+  uint8_t has_suffix : 1 = 0;  // a SuffixRef follows the blocks
+  uint8_t unused : 5 = 0;
+  uint8_t block_count = 0;     // a name answers a handful of types
   InlineAnswer inline_answer = InlineAnswer::kNone;
   bool has_inline_answer() const { return inline_answer != InlineAnswer::kNone; }
   bool has_records() const { return block_count > 0 || has_inline_answer(); }
+};
+
+// Where a name's suffix labels are in its chunk's name area: all the labels of the
+// record that holds them, which start at a multiple of four octets (records are padded
+// to four, and so are a header and its blocks). So the offset takes 24 bits, divided by
+// four, and reaches 64 MiB, as the index's name ids do (IndexEntry); the length takes 8.
+struct SuffixRef {
+  static constexpr uint32_t kOffsetLimit = uint32_t{1} << 26;
+  // Throws std::length_error past kOffsetLimit.
+  static SuffixRef at(uint32_t offset, uint8_t length);
+  uint32_t offset() const { return (word & 0xffffff) << 2; }
+  uint8_t length() const { return static_cast<uint8_t>(word >> 24); }
+  uint32_t word = 0;
+};
+
+// A name's labels above its apex, in at most two runs: those of its own record, then
+// (has_suffix) those of its suffix, stored in another record of the chunk.
+struct NameLabels {
+  std::span<const uint8_t> own;
+  std::span<const uint8_t> suffix;
+  size_t size() const { return own.size() + suffix.size(); }
 };
 
 // A CNAME whose target is in a served zone but not in this chunk: its answer here is
@@ -154,7 +186,8 @@ class SnapshotChunk {
     return *reinterpret_cast<const ChunkName*>(names_.data() + id);
   }
   std::span<const AnswerBlock> blocks(const ChunkName& name) const {
-    return {reinterpret_cast<const AnswerBlock*>(inline_word(name) + inline_octets(name)),
+    return {reinterpret_cast<const AnswerBlock*>(reinterpret_cast<const uint8_t*>(&name) +
+                                                 blocks_offset(name)),
             name.block_count};
   }
   // InlineAnswer::kAddress: the A record's address octets.
@@ -174,9 +207,18 @@ class SnapshotChunk {
     return bytes(apex.offset, apex.length);
   }
   // The labels above the apex (see ChunkName).
-  std::span<const uint8_t> name_prefix(const ChunkName& name) const {
-    return {reinterpret_cast<const uint8_t*>(blocks(name).data() + name.block_count),
-            name.name_length};
+  NameLabels name_prefix(const ChunkName& name) const {
+    const uint8_t* record = reinterpret_cast<const uint8_t*>(&name);
+    NameLabels labels{{record + labels_offset(name), name.name_length}, {}};
+    if (name.has_suffix) {
+      const SuffixRef suffix = suffix_ref(name);
+      labels.suffix = {names_.data() + suffix.offset(), suffix.length()};
+    }
+    return labels;
+  }
+  // Only the record's own labels: one read where the whole name is not needed.
+  static std::span<const uint8_t> own_labels(const ChunkName& name) {
+    return {reinterpret_cast<const uint8_t*>(&name) + labels_offset(name), name.name_length};
   }
   // The ids of the chunk's names, in the order they were built.
   class NameIds;
@@ -253,7 +295,9 @@ class SnapshotChunk {
   template <typename Visit>
   void visit_target(uint32_t at, Visit& visit) const {
     const ChunkName& target = name_at(at);
-    visit(name_prefix(target));
+    const NameLabels labels = name_prefix(target);
+    visit(labels.own);
+    if (!labels.suffix.empty()) visit(labels.suffix);
     visit(target_apex(target));
   }
   template <typename Visit>
@@ -262,13 +306,16 @@ class SnapshotChunk {
     std::copy_n(compact_fixed_.begin() + 4, 4, fixed.begin() + 6);  // the TTL
     for (const uint32_t end = at + length; at < end; at += kSrvTemplateRecord) {
       const ChunkName& target = name_at(at + kSrvTemplateFields);
-      const size_t rdlength = kSrvTemplateFields + target.name_length + apexes_[target.zone].length;
+      const NameLabels labels = name_prefix(target);
+      const auto apex = target_apex(target);
+      const size_t rdlength = kSrvTemplateFields + labels.size() + apex.size();
       fixed[10] = static_cast<uint8_t>(rdlength >> 8);
       fixed[11] = static_cast<uint8_t>(rdlength);
       std::memcpy(fixed.data() + 12, arena_.data() + at, kSrvTemplateFields);
       visit(std::span<const uint8_t>(fixed));
-      visit(name_prefix(target));
-      visit(target_apex(target));
+      visit(labels.own);
+      if (!labels.suffix.empty()) visit(labels.suffix);
+      visit(apex);
     }
   }
   static uint32_t own_answer_octets(const AnswerBlock& block) {
@@ -283,14 +330,29 @@ class SnapshotChunk {
   static const uint8_t* inline_word(const ChunkName& name) {
     return reinterpret_cast<const uint8_t*>(&name + 1);
   }
-  static size_t inline_octets(const ChunkName& name) {
-    return name.has_inline_answer() ? sizeof(uint32_t) : 0;
+  static uint32_t inline_octets(const ChunkName& name) {
+    return name.has_inline_answer() ? uint32_t{sizeof(uint32_t)} : 0;
+  }
+  // A name record's layout (ChunkName), from the record's start. The builder writes
+  // records through these too.
+  static uint32_t blocks_offset(const ChunkName& name) {
+    return uint32_t{sizeof(ChunkName)} + inline_octets(name);
+  }
+  static uint32_t suffix_ref_offset(const ChunkName& name) {
+    return blocks_offset(name) + name.block_count * uint32_t{sizeof(AnswerBlock)};
+  }
+  static uint32_t labels_offset(const ChunkName& name) {
+    return suffix_ref_offset(name) + (name.has_suffix ? uint32_t{sizeof(SuffixRef)} : 0);
   }
   // Octets a name's record takes in the name area.
   static uint32_t record_size(const ChunkName& name) {
-    const size_t size = sizeof(ChunkName) + inline_octets(name) +
-                        name.block_count * sizeof(AnswerBlock) + name.name_length;
-    return static_cast<uint32_t>((size + 3) & ~size_t{3});
+    return (labels_offset(name) + name.name_length + 3) & ~uint32_t{3};
+  }
+  static SuffixRef suffix_ref(const ChunkName& name) {
+    SuffixRef suffix;
+    std::memcpy(&suffix, reinterpret_cast<const uint8_t*>(&name) + suffix_ref_offset(name),
+                sizeof(suffix));
+    return suffix;
   }
   std::vector<uint8_t> arena_;  // answer bodies
   std::vector<uint8_t> names_;  // name records; its allocation is aligned for the blocks
@@ -332,7 +394,7 @@ inline SnapshotChunk::NameIds SnapshotChunk::name_ids() const {
   return NameIds(this);
 }
 
-static_assert(sizeof(ChunkName) == 4 && alignof(AnswerBlock) <= 4);
+static_assert(sizeof(ChunkName) == 4 && sizeof(SuffixRef) == 4 && alignof(AnswerBlock) <= 4);
 
 // How many CNAMEs of an in-zone chain are followed at build time (a loop stops here
 // too), within a chunk and across chunks alike.

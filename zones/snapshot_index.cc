@@ -103,18 +103,20 @@ std::span<const uint8_t> SnapshotIndex::full_name(const SnapshotChunk& chunk,
   return joined(chunk.name_prefix(name), name.zone, buffer);
 }
 
-std::span<const uint8_t> SnapshotIndex::joined(std::span<const uint8_t> prefix, uint8_t zone,
+std::span<const uint8_t> SnapshotIndex::joined(const NameLabels& labels, uint8_t zone,
                                                NameBuffer& buffer) const {
-  const auto suffix = apex(zone);
-  std::copy(prefix.begin(), prefix.end(), buffer.begin());
-  std::copy(suffix.begin(), suffix.end(), buffer.begin() + static_cast<ptrdiff_t>(prefix.size()));
-  return {buffer.data(), prefix.size() + suffix.size()};
+  size_t size = 0;
+  for (const auto part : {labels.own, labels.suffix, apex(zone)}) {
+    std::copy(part.begin(), part.end(), buffer.begin() + static_cast<ptrdiff_t>(size));
+    size += part.size();
+  }
+  return {buffer.data(), size};
 }
 
 std::span<const uint8_t> SnapshotIndex::entry_name(const IndexEntry& entry,
                                                    NameBuffer& buffer) const {
   if (entry.chunk == kNoChunk) {
-    return joined(empty_non_terminal_prefix(entry), entry.zone(), buffer);
+    return joined({empty_non_terminal_prefix(entry), {}}, entry.zone(), buffer);
   }
   const SnapshotChunk& chunk = *chunks_[entry.chunk];
   return full_name(chunk, chunk.name(entry.name()), buffer);
@@ -129,14 +131,28 @@ uint32_t SnapshotIndex::store_empty_non_terminal(std::span<const uint8_t> name, 
 }
 
 bool SnapshotIndex::entry_is(const IndexEntry& entry, std::span<const uint8_t> name) const {
-  const auto prefix =
-      entry.chunk == kNoChunk
-          ? empty_non_terminal_prefix(entry)
-          : chunks_[entry.chunk]->name_prefix(chunks_[entry.chunk]->name(entry.name()));
-  const auto suffix = apex(entry.zone());
-  return prefix.size() + suffix.size() == name.size() &&
-         same_name(prefix.data(), name.data(), prefix.size()) &&
-         same_name(suffix.data(), name.data() + prefix.size(), suffix.size());
+  const auto apex_labels = apex(entry.zone());
+  if (entry.chunk == kNoChunk) {
+    const auto labels = empty_non_terminal_prefix(entry);
+    return labels.size() + apex_labels.size() == name.size() &&
+           same_name(labels.data(), name.data(), labels.size()) &&
+           same_name(apex_labels.data(), name.data() + labels.size(), apex_labels.size());
+  }
+  const SnapshotChunk& chunk = *chunks_[entry.chunk];
+  const ChunkName& record = chunk.name(entry.name());
+  // The record's own labels first: they are in the cache line the lookup just read,
+  // and a name without a suffix needs no more.
+  const auto own = SnapshotChunk::own_labels(record);
+  if (own.size() + apex_labels.size() > name.size() ||
+      !same_name(own.data(), name.data(), own.size()) ||
+      !same_name(apex_labels.data(), name.data() + name.size() - apex_labels.size(),
+                 apex_labels.size())) {
+    return false;
+  }
+  if (!record.has_suffix) return own.size() + apex_labels.size() == name.size();
+  const auto suffix = chunk.name_prefix(record).suffix;
+  return own.size() + suffix.size() + apex_labels.size() == name.size() &&
+         same_name(suffix.data(), name.data() + own.size(), suffix.size());
 }
 
 const IndexEntry* SnapshotIndex::find(std::span<const uint8_t> qname, uint64_t hash) const {
@@ -158,7 +174,8 @@ void SnapshotIndex::prefetch(std::span<const uint64_t> hashes) const {
   const size_t n = hashes.size();
   // Each stage reads what the previous one asked for: the table entries from the home
   // slot on, then the chunk, then the name's record (header and answer blocks), then
-  // its labels, then the first answer's bytes.
+  // its labels (with the SuffixRef before them), then the first answer's bytes and the
+  // labels of the name's suffix, if another record holds them.
   for (size_t i = 0; i < n; ++i) __builtin_prefetch(&table_[home(static_cast<uint32_t>(hashes[i]))]);
   std::array<const SnapshotChunk*, kMaxPrefetch> chunks{};
   std::array<uint32_t, kMaxPrefetch> names{};
@@ -184,13 +201,13 @@ void SnapshotIndex::prefetch(std::span<const uint64_t> hashes) const {
   }
   for (size_t i = 0; i < n; ++i) {
     if (records[i] == nullptr) continue;
-    __builtin_prefetch(chunks[i]->name_prefix(*records[i]).data());
+    __builtin_prefetch(SnapshotChunk::own_labels(*records[i]).data());
   }
   for (size_t i = 0; i < n; ++i) {
+    if (records[i] == nullptr) continue;
+    if (records[i]->has_suffix) __builtin_prefetch(chunks[i]->name_prefix(*records[i]).suffix.data());
     // A name with an inline answer is mostly asked for that one.
-    if (records[i] == nullptr || records[i]->block_count == 0 || records[i]->has_inline_answer()) {
-      continue;
-    }
+    if (records[i]->block_count == 0 || records[i]->has_inline_answer()) continue;
     const AnswerBlock& block = chunks[i]->blocks(*records[i]).front();
     __builtin_prefetch(chunks[i]->bytes(block.offset, 0).data());
   }
