@@ -46,7 +46,7 @@ struct RRsetCut {
 //   kNamedTarget), the record's fixed octets and the target's name id: the target is
 //   written from its name record and apex, not stored a second time; or, for an SRV
 //   answer whose targets are all names of the chunk (kSrvTemplate), per record its
-//   18 octets before the target and the target's name id (an SRV template);
+//   priority, weight and port and the target's name id (an SRV template);
 // - the additional octets (positive answers from our zones carry no authority section),
 //   or, when compact_additional, one CompactAddress entry per additional record.
 // Cuts, from BlockExtent::first_cut: one per answer RRset when there are several (a
@@ -196,9 +196,7 @@ class SnapshotChunk {
   }
   // InlineAnswer::kNamedPtr: the name the PTR record points at.
   const ChunkName& inline_target(const ChunkName& name) const {
-    uint32_t id = 0;
-    std::memcpy(&id, inline_word(name), sizeof(id));
-    return this->name(id);
+    return named(inline_word(name));
   }
   // The apex of a target's zone, as named targets are written: it is in the arena
   // once a target of that zone is.
@@ -286,11 +284,13 @@ class SnapshotChunk {
     if (block.extended()) std::memcpy(&extent, arena_.data() + block.offset, sizeof(extent));
     return extent;
   }
-  const ChunkName& name_at(uint32_t at) const {
+  // The name whose id is stored (unaligned) at `id_octets`.
+  const ChunkName& named(const uint8_t* id_octets) const {
     uint32_t id = 0;
-    std::memcpy(&id, arena_.data() + at, sizeof(id));
+    std::memcpy(&id, id_octets, sizeof(id));
     return name(id);
   }
+  const ChunkName& name_at(uint32_t at) const { return named(arena_.data() + at); }
   // The target named by the id at `at` in the arena: its labels, then its apex.
   template <typename Visit>
   void visit_target(uint32_t at, Visit& visit) const {
@@ -360,6 +360,7 @@ class SnapshotChunk {
   std::vector<RRsetCut> cuts_;
   // Where each served zone's apex is in the arena, once a named target needs it.
   std::array<AnswerPiece, 3> apexes_{};
+  // CompactAddress::fixed_octets() at the snapshot's TTL, which SRV templates take too.
   std::array<uint8_t, 10> compact_fixed_{};
   std::vector<ExternalCname> external_cnames_;
   size_t record_count_ = 0;
