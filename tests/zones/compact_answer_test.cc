@@ -133,25 +133,30 @@ std::string target(int i) {
   return name;
 }
 
-// An SRV RRset of `count` records at "_pg._tcp.db…", each target with one A record.
+constexpr const char* kPortName = "_pg._tcp.db.default.svc.cluster.local.";
+
+LookupResult port_answer(const Snapshot& snapshot) {
+  return snapshot.lookup(name_to_wire(kPortName), kSRV);
+}
+
+// An SRV RRset of `count` records at kPortName, each target with one A record.
 std::vector<Record> srv_with_targets(int count) {
   std::vector<Record> records = apex_records();
   for (int i = 0; i < count; ++i) {
     const std::string address_text = "10.244.0." + std::to_string(i + 1);
     records.push_back(address(target(i), address_text.c_str()));
-    records.push_back(srv("_pg._tcp.db.default.svc.cluster.local.", 10, 5432, target(i)));
+    records.push_back(srv(kPortName, 10, 5432, target(i)));
   }
   return records;
 }
 
 TEST(CompactAdditional, TargetsAddressesPointAtTheTargetsInTheAnswer) {
   const auto snapshot = build_snapshot(srv_with_targets(3), RecordOptions{});
-  const LookupResult found =
-      snapshot->lookup(name_to_wire("_pg._tcp.db.default.svc.cluster.local."), kSRV);
+  const LookupResult found = port_answer(*snapshot);
   ASSERT_EQ(found.kind, LookupKind::kAnswer);
   EXPECT_TRUE(found.block->compact_additional);
 
-  const auto response = ask_raw(*snapshot, "_pg._tcp.db.default.svc.cluster.local", kSRV,
+  const auto response = ask_raw(*snapshot, kPortName, kSRV,
                                 std::nullopt, dns::Transport::kUdp);
   const auto message = parse(response);
   ASSERT_EQ(message.answers.size(), 3u);
@@ -175,7 +180,7 @@ TEST(CompactAdditional, TargetsAddressesPointAtTheTargetsInTheAnswer) {
 TEST(CompactAdditional, KeepsTheAddressesThatFitWithoutTruncating) {
   // 8 answers take 455 octets: 3 of the 8 additional records fit in 512.
   const auto snapshot = build_snapshot(srv_with_targets(8), RecordOptions{});
-  const auto response = ask_raw(*snapshot, "_pg._tcp.db.default.svc.cluster.local", kSRV,
+  const auto response = ask_raw(*snapshot, kPortName, kSRV,
                                 std::nullopt, dns::Transport::kUdp);
   EXPECT_LE(response.size(), 512u);
   const auto message = parse(response);
@@ -184,7 +189,7 @@ TEST(CompactAdditional, KeepsTheAddressesThatFitWithoutTruncating) {
   ASSERT_EQ(message.additional.size(), 3u);
   EXPECT_EQ(text(message.additional[2].owner), target(2));
   // With room, all of them.
-  const auto large = parse(ask_raw(*snapshot, "_pg._tcp.db.default.svc.cluster.local", kSRV,
+  const auto large = parse(ask_raw(*snapshot, kPortName, kSRV,
                                    uint16_t{1232}, dns::Transport::kUdp));
   EXPECT_EQ(large.additional.size(), 8u + 1u);  // and our OPT record
 }
@@ -194,14 +199,13 @@ TEST(CompactAdditional, OtherAddressRecordsAreSentAsTheyAre) {
   records.push_back(address(target(0), "fd00::1"));          // an AAAA record too
   records.back().ttl = 5;
   records.push_back(address(target(5), "10.244.0.6", 30));  // another TTL
-  records.push_back(srv("_pg._tcp.db.default.svc.cluster.local.", 10, 5432, target(5)));
+  records.push_back(srv(kPortName, 10, 5432, target(5)));
   const auto snapshot = build_snapshot(records, RecordOptions{});
-  const LookupResult found =
-      snapshot->lookup(name_to_wire("_pg._tcp.db.default.svc.cluster.local."), kSRV);
+  const LookupResult found = port_answer(*snapshot);
   ASSERT_EQ(found.kind, LookupKind::kAnswer);
   EXPECT_FALSE(found.block->compact_additional);
 
-  const auto message = ask(*snapshot, "_pg._tcp.db.default.svc.cluster.local", kSRV);
+  const auto message = ask(*snapshot, kPortName, kSRV);
   ASSERT_EQ(message.additional.size(), 4u);
   EXPECT_EQ(text(message.additional[0].owner), target(0));
   EXPECT_EQ(message.additional[0].type, dns::RRType::kA);
@@ -215,15 +219,14 @@ TEST(SrvTemplate, KeepsPriorityWeightPortAndWritesTheRestPerTarget) {
   std::vector<Record> records = srv_with_targets(2);
   // Targets of different lengths: each record's RDLENGTH is its own.
   records.push_back(address("long-target-name.db.default.svc.cluster.local.", "10.244.0.9"));
-  records.push_back(Record{"_pg._tcp.db.default.svc.cluster.local.", kSRV, 5,
+  records.push_back(Record{kPortName, kSRV, 5,
                            SrvData{7, 3, 6543, "long-target-name.db.default.svc.cluster.local."}});
   const auto snapshot = build_snapshot(records, RecordOptions{});
-  const LookupResult found =
-      snapshot->lookup(name_to_wire("_pg._tcp.db.default.svc.cluster.local."), kSRV);
+  const LookupResult found = port_answer(*snapshot);
   ASSERT_EQ(found.kind, LookupKind::kAnswer);
   EXPECT_EQ(found.block->answer_pieces, kSrvTemplate);
 
-  const auto message = ask(*snapshot, "_pg._tcp.db.default.svc.cluster.local", kSRV);
+  const auto message = ask(*snapshot, kPortName, kSRV);
   EXPECT_EQ(rdata_texts(message.answers),
             (std::vector<std::string>{"0 10 5432 " + target(0), "0 10 5432 " + target(1),
                                       "7 3 6543 long-target-name.db.default.svc.cluster.local."}));
@@ -236,11 +239,10 @@ TEST(SrvTemplate, AnotherTtlIsSentAsItIs) {
     if (record.type == kSRV) record.ttl = 30;
   }
   const auto snapshot = build_snapshot(records, RecordOptions{});
-  const LookupResult found =
-      snapshot->lookup(name_to_wire("_pg._tcp.db.default.svc.cluster.local."), kSRV);
+  const LookupResult found = port_answer(*snapshot);
   ASSERT_EQ(found.kind, LookupKind::kAnswer);
   EXPECT_NE(found.block->answer_pieces, kSrvTemplate);
-  const auto message = ask(*snapshot, "_pg._tcp.db.default.svc.cluster.local", kSRV);
+  const auto message = ask(*snapshot, kPortName, kSRV);
   ASSERT_EQ(message.answers.size(), 2u);
   for (const auto& answer : message.answers) EXPECT_EQ(answer.ttl, 30u);
   EXPECT_EQ(rdata_texts(message.answers)[1], "0 10 5432 " + target(1));
