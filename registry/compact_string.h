@@ -64,9 +64,9 @@ class CompactString {
   // changes.
   static constexpr uint32_t kInArena = 0x80000000u;
   static constexpr int kArenaDistanceShift = 16;
-  static constexpr uint32_t kMaxArenaSize = 0xffffu;        // octets of text
-  static constexpr uint32_t kMaxArenaDistance = 0x7fffu;    // four-octet units
-  static constexpr size_t kArenaHeader = 4;                 // the word
+  static constexpr uint32_t kMaxArenaSize = 0xffffu;      // octets of text
+  static constexpr uint32_t kMaxArenaDistance = 0x7fffu;  // four-octet units
+  static constexpr size_t kArenaHeader = 4;               // the word
   struct Block {
     std::atomic<uint32_t> references;
     uint32_t size;

@@ -59,7 +59,8 @@ class ObjectArena {
  private:
   void start_batch() {
     // Grows with what the file holds so far: one small batch for a small file.
-    const size_t most = std::clamp<size_t>(kMaxBatchBytes / sizeof(Node), 1, Handle::kMaxBatchNodes);
+    const size_t most =
+        std::clamp<size_t>(kMaxBatchBytes / sizeof(Node), 1, Handle::kMaxBatchNodes);
     capacity_ = static_cast<uint32_t>(std::clamp<size_t>(taken_, 1, most));
     used_ = 0;
     void* const memory = ::operator new(Handle::kBatchHeader + capacity_ * sizeof(Node));
@@ -70,7 +71,7 @@ class ObjectArena {
   }
 
   Batch* batch_ = nullptr;  // where objects go; held by the arena until it moves on
-  uint32_t used_ = 0;  // nodes placed in batch_
+  uint32_t used_ = 0;       // nodes placed in batch_
   uint32_t capacity_ = 0;
   size_t taken_ = 0;
 };

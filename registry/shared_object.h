@@ -94,7 +94,7 @@ class SharedObject {
   // say it is in a batch and where, to give the batch back its place when it goes.
   static constexpr uint32_t kInBatch = 0x80000000u;
   static constexpr int kSlotShift = 24;
-  static constexpr uint32_t kMaxBatchNodes = 128;             // what seven bits number
+  static constexpr uint32_t kMaxBatchNodes = 128;  // what seven bits number
   // Holders of one node: 16M handles (128 MiB of them) to one object are out of reach.
   static constexpr uint32_t kBatchCountMask = 0x00ffffffu;
   struct Batch {
@@ -130,8 +130,8 @@ class SharedObject {
           delete node_;
         } else {
           const uint32_t slot = (word & ~kInBatch) >> kSlotShift;
-          auto* const batch = reinterpret_cast<Batch*>(reinterpret_cast<char*>(node_ - slot) -
-                                                       kBatchHeader);
+          auto* const batch =
+              reinterpret_cast<Batch*>(reinterpret_cast<char*>(node_ - slot) - kBatchHeader);
           node_->~Node();
           release_batch(batch);
         }

@@ -55,8 +55,7 @@ void StringArena::start_block(size_t bytes) {
 void StringArena::store() {
   static_assert(entry_size(CompactString::kMaxArenaSize) + kHeader <= kLargestBlock,
                 "a fresh block holds the longest text");
-  static_assert(CompactString::kArenaHeader == kAlign &&
-                alignof(std::atomic<uint32_t>) <= kAlign);
+  static_assert(CompactString::kArenaHeader == kAlign && alignof(std::atomic<uint32_t>) <= kAlign);
   // The new texts, each once. The views point into the moving strings, which stay
   // untouched until their copies exist.
   std::vector<std::string_view> texts;

@@ -103,7 +103,7 @@ void AnswerWriter::add_block(const SnapshotChunk& chunk, const AnswerBlock& bloc
 }
 
 void AnswerWriter::put_compact_additional(const SnapshotChunk& chunk,
-                                         std::span<const uint8_t> entries) {
+                                          std::span<const uint8_t> entries) {
   const auto fixed = chunk.compact_fixed_octets();
   for (size_t at = 0; at < entries.size() && room() >= CompactAddress::kRecordOctets;
        at += CompactAddress::kStoredOctets) {

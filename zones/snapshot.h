@@ -35,21 +35,21 @@ struct ServedZone {
 };
 
 enum class LookupKind : uint8_t {
-  kAnswer,      // `block` (in `chunk`) holds the response body
-  kNoData,      // the name exists, not this type: NOERROR + SOA (RFC 2308 §2.2, RFC 8020)
-  kNXDomain,    // nothing at or below the name in a served zone: NXDOMAIN + SOA
-  kAnyExists,   // qtype ANY at an existing name: RFC 8482 §4.2 synthesized HINFO
-  kAddress,     // one A/AAAA record of `address`: a name's inline answer, or from the
-                // name itself under `--pods insecure`
-  kNamedPtr,    // one PTR record naming `target` (in `chunk`): a name's inline answer
-  kOutOfZone,   // not ours: REFUSED, or the forwarder's
+  kAnswer,     // `block` (in `chunk`) holds the response body
+  kNoData,     // the name exists, not this type: NOERROR + SOA (RFC 2308 §2.2, RFC 8020)
+  kNXDomain,   // nothing at or below the name in a served zone: NXDOMAIN + SOA
+  kAnyExists,  // qtype ANY at an existing name: RFC 8482 §4.2 synthesized HINFO
+  kAddress,    // one A/AAAA record of `address`: a name's inline answer, or from the
+               // name itself under `--pods insecure`
+  kNamedPtr,   // one PTR record naming `target` (in `chunk`): a name's inline answer
+  kOutOfZone,  // not ours: REFUSED, or the forwarder's
 };
 
 struct LookupResult {
   LookupKind kind = LookupKind::kOutOfZone;
   const AnswerBlock* block = nullptr;   // kAnswer
   const SnapshotChunk* chunk = nullptr;  // kAnswer, kNamedPtr: where the octets are
-  const ChunkName* target = nullptr;    // kNamedPtr
+  const ChunkName* target = nullptr;     // kNamedPtr
   const ServedZone* zone = nullptr;     // every kind but kOutOfZone
   registry::IpAddress address;          // kAddress
 };

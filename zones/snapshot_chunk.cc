@@ -6,7 +6,6 @@
 #include <cstring>
 #include <limits>
 #include <optional>
-#include <stdexcept>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -109,8 +108,8 @@ struct Workspace {
   StoredAnswers stored_srv;  // SRV answer sections in the arena, by content
   std::vector<AnswerPiece> pieces;
   std::vector<uint32_t> owner_ids;  // each owner's name id, once its record is written
-  std::vector<SharedSuffix> suffixes;  // by owner
-  std::vector<std::pair<uint32_t, uint32_t>> suffix_refs;  // (names position, holder)
+  std::vector<SharedSuffix> suffixes;                        // by owner
+  std::vector<std::pair<uint32_t, uint32_t>> suffix_refs;    // (names position, holder)
   std::vector<std::pair<uint32_t, uint32_t>> named_targets;  // (arena position, owner)
   // (name area position, owner): inline PTR answers whose target is written later.
   std::vector<std::pair<uint32_t, uint32_t>> inline_targets;
@@ -377,8 +376,7 @@ class ChunkBuilder {
     std::memcpy(area.data() + start, &name, sizeof(name));
     const uint32_t inline_at = start + sizeof(name);
     if (name.inline_answer == InlineAnswer::kAddress) {
-      std::copy(work_.inline_address.begin(), work_.inline_address.end(),
-                area.begin() + inline_at);
+      std::copy(work_.inline_address.begin(), work_.inline_address.end(), area.begin() + inline_at);
     } else if (name.inline_answer == InlineAnswer::kNamedPtr) {
       work_.inline_targets.emplace_back(inline_at, work_.inline_target);  // id known later
     }
@@ -599,7 +597,8 @@ class ChunkBuilder {
       const auto at = static_cast<uint32_t>(work_.arena.size());
       size_t record = 0;
       for (const uint32_t target : work_.record_targets) {
-        append_arena(answer.subspan(record + kSrvFixedOctets - kSrvTemplateFields, kSrvTemplateFields));
+        append_arena(
+            answer.subspan(record + kSrvFixedOctets - kSrvTemplateFields, kSrvTemplateFields));
         work_.named_targets.emplace_back(append_arena(octets_of(uint32_t{0})), target);
         record += kSrvFixedOctets + work_.owners[target].wire_length;
       }
@@ -619,8 +618,8 @@ class ChunkBuilder {
   // class IN, our TTL, RDLENGTH, 6 octets and then, in full, the target, an owner of
   // this chunk (work_.record_targets then lists them in order).
   bool srv_template_targets(const RRset& srv, std::span<const uint8_t> answer) {
-    const auto ttl = CompactAddress::fixed_octets(options_.ttl);
-    const std::array<uint8_t, 10> fixed = {0xc0, 0x0c, 0, 33, 0, 1, ttl[4], ttl[5], ttl[6], ttl[7]};
+    const auto ttl = ttl_octets(options_.ttl);
+    const std::array<uint8_t, 10> fixed = {0xc0, 0x0c, 0, 33, 0, 1, ttl[0], ttl[1], ttl[2], ttl[3]};
     size_t at = 0;
     // additional_targets() found each record's target owner, in order.
     if (work_.record_targets.size() != srv.size) return false;
@@ -653,7 +652,8 @@ class ChunkBuilder {
     auto& compact = work_.compact_additional;
     for (size_t at = 0; at < additional.size(); at += CompactAddress::kRecordOctets) {
       const auto record = additional.subspan(at, CompactAddress::kRecordOctets);
-      if ((record[0] & 0xc0) != 0xc0 || !std::equal(fixed.begin(), fixed.end(), record.begin() + 2)) {
+      if ((record[0] & 0xc0) != 0xc0 ||
+          !std::equal(fixed.begin(), fixed.end(), record.begin() + 2)) {
         compact.clear();
         return false;
       }
@@ -669,10 +669,10 @@ class ChunkBuilder {
   // held inline (work_.inline_answer) and gets no block.
   bool hold_inline(uint16_t type, const Record& record) {
     const auto body = std::span<const uint8_t>(work_.encoder.bytes());
-    const std::array<uint8_t, 10> fixed = {
-        0xc0, 0x0c, static_cast<uint8_t>(type >> 8), static_cast<uint8_t>(type), 0, 1,
-        static_cast<uint8_t>(options_.ttl >> 24), static_cast<uint8_t>(options_.ttl >> 16),
-        static_cast<uint8_t>(options_.ttl >> 8), static_cast<uint8_t>(options_.ttl)};
+    const auto t = ttl_octets(options_.ttl);
+    const auto high = static_cast<uint8_t>(type >> 8);
+    const auto low = static_cast<uint8_t>(type);
+    const std::array<uint8_t, 10> fixed = {0xc0, 0x0c, high, low, 0, 1, t[0], t[1], t[2], t[3]};
     if (body.size() < kFixedOwnedOctets || !std::equal(fixed.begin(), fixed.end(), body.begin())) {
       return false;
     }

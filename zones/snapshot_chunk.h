@@ -81,14 +81,20 @@ inline constexpr uint32_t kNamedTargetFixedOctets = 12;
 // target is those and the owner pointer, type, class, the snapshot's TTL and RDLENGTH
 // (from the target's length): 10 octets stand for 22 (23 B/object at 50k, issue 8).
 inline constexpr uint8_t kSrvTemplate = 0xfe;
-inline constexpr uint32_t kSrvFixedOctets = 18;       // as sent, before the target
-inline constexpr uint32_t kSrvTemplateFields = 6;     // priority, weight, port
+inline constexpr uint32_t kSrvFixedOctets = 18;    // as sent, before the target
+inline constexpr uint32_t kSrvTemplateFields = 6;  // priority, weight, port
 inline constexpr uint32_t kSrvTemplateRecord = kSrvTemplateFields + sizeof(uint32_t);
 
 struct BlockExtent {
   uint32_t first_cut = 0;
   uint32_t additional_length = 0;
 };
+
+// A TTL as a record sends it (RFC 1035 §3.2.1: 32 bits, most significant first).
+inline std::array<uint8_t, 4> ttl_octets(uint32_t ttl) {
+  return {static_cast<uint8_t>(ttl >> 24), static_cast<uint8_t>(ttl >> 16),
+          static_cast<uint8_t>(ttl >> 8), static_cast<uint8_t>(ttl)};
+}
 
 // The additional section of an SRV answer is the A records of its targets, each an
 // RRset of one record whose owner points at the target in the answer: 16 octets, of
@@ -100,8 +106,8 @@ struct CompactAddress {
   static constexpr size_t kRecordOctets = 16;  // as sent
   // Type A, class IN, the TTL, RDLENGTH 4: what comes between pointer and address.
   static std::array<uint8_t, 10> fixed_octets(uint32_t ttl) {
-    return {0, 1, 0, 1, static_cast<uint8_t>(ttl >> 24), static_cast<uint8_t>(ttl >> 16),
-            static_cast<uint8_t>(ttl >> 8), static_cast<uint8_t>(ttl), 0, 4};
+    const auto t = ttl_octets(ttl);
+    return {0, 1, 0, 1, t[0], t[1], t[2], t[3], 0, 4};
   }
 };
 
@@ -140,7 +146,7 @@ struct ChunkName {
   uint8_t zone : 2 = 0;        // index into the served zones (ServedZones order)
   uint8_t has_suffix : 1 = 0;  // a SuffixRef follows the blocks
   uint8_t unused : 5 = 0;
-  uint8_t block_count = 0;     // a name answers a handful of types
+  uint8_t block_count = 0;  // a name answers a handful of types
   InlineAnswer inline_answer = InlineAnswer::kNone;
   bool has_inline_answer() const { return inline_answer != InlineAnswer::kNone; }
   bool has_records() const { return block_count > 0 || has_inline_answer(); }
@@ -195,9 +201,7 @@ class SnapshotChunk {
     return std::span<const uint8_t, 4>(inline_word(name), 4);
   }
   // InlineAnswer::kNamedPtr: the name the PTR record points at.
-  const ChunkName& inline_target(const ChunkName& name) const {
-    return named(inline_word(name));
-  }
+  const ChunkName& inline_target(const ChunkName& name) const { return named(inline_word(name)); }
   // The apex of a target's zone, as named targets are written: it is in the arena
   // once a target of that zone is.
   std::span<const uint8_t> target_apex(const ChunkName& target) const {
@@ -295,7 +299,11 @@ class SnapshotChunk {
   template <typename Visit>
   void visit_target(uint32_t at, Visit& visit) const {
     const ChunkName& target = name_at(at);
-    const NameLabels labels = name_prefix(target);
+    visit_name(target, name_prefix(target), visit);
+  }
+  // A target's labels (`labels`, its name_prefix()), then its apex.
+  template <typename Visit>
+  void visit_name(const ChunkName& target, const NameLabels& labels, Visit& visit) const {
     visit(labels.own);
     if (!labels.suffix.empty()) visit(labels.suffix);
     visit(target_apex(target));
@@ -307,15 +315,12 @@ class SnapshotChunk {
     for (const uint32_t end = at + length; at < end; at += kSrvTemplateRecord) {
       const ChunkName& target = name_at(at + kSrvTemplateFields);
       const NameLabels labels = name_prefix(target);
-      const auto apex = target_apex(target);
-      const size_t rdlength = kSrvTemplateFields + labels.size() + apex.size();
+      const size_t rdlength = kSrvTemplateFields + labels.size() + target_apex(target).size();
       fixed[10] = static_cast<uint8_t>(rdlength >> 8);
       fixed[11] = static_cast<uint8_t>(rdlength);
       std::memcpy(fixed.data() + 12, arena_.data() + at, kSrvTemplateFields);
       visit(std::span<const uint8_t>(fixed));
-      visit(labels.own);
-      if (!labels.suffix.empty()) visit(labels.suffix);
-      visit(apex);
+      visit_name(target, labels, visit);
     }
   }
   static uint32_t own_answer_octets(const AnswerBlock& block) {

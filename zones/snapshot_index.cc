@@ -205,7 +205,8 @@ void SnapshotIndex::prefetch(std::span<const uint64_t> hashes) const {
   }
   for (size_t i = 0; i < n; ++i) {
     if (records[i] == nullptr) continue;
-    if (records[i]->has_suffix) __builtin_prefetch(chunks[i]->name_prefix(*records[i]).suffix.data());
+    if (records[i]->has_suffix)
+      __builtin_prefetch(chunks[i]->name_prefix(*records[i]).suffix.data());
     // A name with an inline answer is mostly asked for that one.
     if (records[i]->block_count == 0 || records[i]->has_inline_answer()) continue;
     const AnswerBlock& block = chunks[i]->blocks(*records[i]).front();

@@ -131,8 +131,7 @@ class SnapshotIndex {
   };
 
   // Labels above an apex, then the apex of `zone`, in `buffer`.
-  std::span<const uint8_t> joined(const NameLabels& labels, uint8_t zone,
-                                  NameBuffer& buffer) const;
+  std::span<const uint8_t> joined(const NameLabels& labels, uint8_t zone, NameBuffer& buffer) const;
   // The entry's whole name, put together in `buffer`.
   std::span<const uint8_t> entry_name(const IndexEntry& entry, NameBuffer& buffer) const;
   // An empty non-terminal's labels above its apex, in the arena (its apex is the

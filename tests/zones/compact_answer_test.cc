@@ -1,8 +1,9 @@
 // Answers kept in compact forms (zones/snapshot_chunk.h): held in a name's record
 // rather than in an answer block (InlineAnswer: one A record, or one PTR record naming
 // a name of the chunk), SRV additional sections of A records kept as pointer and
-// address (CompactAddress), and SRV templates (priority, weight, port and target id). What a client gets must not depend on how the answer is
-// kept, so each case is checked on the wire, next to one the compact form cannot hold.
+// address (CompactAddress), and SRV templates (priority, weight, port and target id). What a client
+// gets must not depend on how the answer is kept, so each case is checked on the wire, next to one
+// the compact form cannot hold.
 
 #include <gtest/gtest.h>
 
@@ -30,7 +31,8 @@ std::vector<uint8_t> ipv4(const char* text) {
 TEST(InlineAnswer, OneAddressAnswersFromTheNameRecord) {
   std::vector<Record> records = apex_records();
   records.push_back(address("web.default.svc.cluster.local.", "10.96.1.1"));
-  records.push_back(srv("web.default.svc.cluster.local.", 100, 80, "web.default.svc.cluster.local."));
+  records.push_back(
+      srv("web.default.svc.cluster.local.", 100, 80, "web.default.svc.cluster.local."));
   const auto snapshot = build_snapshot(records, RecordOptions{});
 
   EXPECT_EQ(kind_of(*snapshot, "web.default.svc.cluster.local.", kA), LookupKind::kAddress);
@@ -156,8 +158,7 @@ TEST(CompactAdditional, TargetsAddressesPointAtTheTargetsInTheAnswer) {
   ASSERT_EQ(found.kind, LookupKind::kAnswer);
   EXPECT_TRUE(found.block->compact_additional);
 
-  const auto response = ask_raw(*snapshot, kPortName, kSRV,
-                                std::nullopt, dns::Transport::kUdp);
+  const auto response = ask_raw(*snapshot, kPortName, kSRV, std::nullopt, dns::Transport::kUdp);
   const auto message = parse(response);
   ASSERT_EQ(message.answers.size(), 3u);
   ASSERT_EQ(message.additional.size(), 3u);
@@ -180,8 +181,7 @@ TEST(CompactAdditional, TargetsAddressesPointAtTheTargetsInTheAnswer) {
 TEST(CompactAdditional, KeepsTheAddressesThatFitWithoutTruncating) {
   // 8 answers take 455 octets: 3 of the 8 additional records fit in 512.
   const auto snapshot = build_snapshot(srv_with_targets(8), RecordOptions{});
-  const auto response = ask_raw(*snapshot, kPortName, kSRV,
-                                std::nullopt, dns::Transport::kUdp);
+  const auto response = ask_raw(*snapshot, kPortName, kSRV, std::nullopt, dns::Transport::kUdp);
   EXPECT_LE(response.size(), 512u);
   const auto message = parse(response);
   EXPECT_FALSE(message.header.has(dns::kFlagTC));
@@ -189,14 +189,14 @@ TEST(CompactAdditional, KeepsTheAddressesThatFitWithoutTruncating) {
   ASSERT_EQ(message.additional.size(), 3u);
   EXPECT_EQ(text(message.additional[2].owner), target(2));
   // With room, all of them.
-  const auto large = parse(ask_raw(*snapshot, kPortName, kSRV,
-                                   uint16_t{1232}, dns::Transport::kUdp));
+  const auto large =
+      parse(ask_raw(*snapshot, kPortName, kSRV, uint16_t{1232}, dns::Transport::kUdp));
   EXPECT_EQ(large.additional.size(), 8u + 1u);  // and our OPT record
 }
 
 TEST(CompactAdditional, OtherAddressRecordsAreSentAsTheyAre) {
   std::vector<Record> records = srv_with_targets(2);
-  records.push_back(address(target(0), "fd00::1"));          // an AAAA record too
+  records.push_back(address(target(0), "fd00::1"));  // an AAAA record too
   records.back().ttl = 5;
   records.push_back(address(target(5), "10.244.0.6", 30));  // another TTL
   records.push_back(srv(kPortName, 10, 5432, target(5)));
