@@ -31,8 +31,6 @@ constexpr uint32_t kNotOurs = 0xffffffff;
 constexpr uint8_t kClusterZone = 0;
 // A Service with more ports than this stores its bare-name SRV answer whole.
 constexpr size_t kMaxAnswerPieces = 32;
-// An answer record's octets before its RDATA, its owner a pointer (RFC 1035 §4.1.3).
-constexpr size_t kFixedOwnedOctets = 12;
 
 using WireName = std::string;  // lower-case uncompressed wire octets
 
@@ -183,7 +181,7 @@ class ChunkBuilder {
     // And the SuffixRefs, now that every holder's record is written.
     for (const auto& [position, holder] : work_.suffix_refs) write_suffix_ref(position, holder);
     auto chunk = std::make_shared<SnapshotChunk>();
-    chunk->compact_fixed_ = CompactAddress::fixed_octets(options_.ttl);
+    chunk->ttl_ = options_.ttl;
     chunk->apexes_ = apexes_in_arena_;
     chunk->record_count_ = records_.size();
     chunk->arena_.assign(work_.arena.begin(), work_.arena.end());
@@ -618,8 +616,7 @@ class ChunkBuilder {
   // class IN, our TTL, RDLENGTH, 6 octets and then, in full, the target, an owner of
   // this chunk (work_.record_targets then lists them in order).
   bool srv_template_targets(const RRset& srv, std::span<const uint8_t> answer) {
-    const auto ttl = ttl_octets(options_.ttl);
-    const std::array<uint8_t, 10> fixed = {0xc0, 0x0c, 0, 33, 0, 1, ttl[0], ttl[1], ttl[2], ttl[3]};
+    const auto fixed = owned_record_head(kTypeSrv, options_.ttl);
     size_t at = 0;
     // additional_targets() found each record's target owner, in order.
     if (work_.record_targets.size() != srv.size) return false;
@@ -669,17 +666,15 @@ class ChunkBuilder {
   // held inline (work_.inline_answer) and gets no block.
   bool hold_inline(uint16_t type, const Record& record) {
     const auto body = std::span<const uint8_t>(work_.encoder.bytes());
-    const auto t = ttl_octets(options_.ttl);
-    const auto high = static_cast<uint8_t>(type >> 8);
-    const auto low = static_cast<uint8_t>(type);
-    const std::array<uint8_t, 10> fixed = {0xc0, 0x0c, high, low, 0, 1, t[0], t[1], t[2], t[3]};
-    if (body.size() < kFixedOwnedOctets || !std::equal(fixed.begin(), fixed.end(), body.begin())) {
+    const auto fixed = owned_record_head(type, options_.ttl);
+    if (body.size() < kOwnedRecordFixedOctets ||
+        !std::equal(fixed.begin(), fixed.end(), body.begin())) {
       return false;
     }
     const size_t rdlength = size_t{body[10]} << 8 | body[11];
-    if (rdlength + kFixedOwnedOctets != body.size()) return false;
+    if (rdlength + kOwnedRecordFixedOctets != body.size()) return false;
     if (type == kTypeA && rdlength == work_.inline_address.size()) {
-      std::copy(body.begin() + kFixedOwnedOctets, body.end(), work_.inline_address.begin());
+      std::copy(body.begin() + kOwnedRecordFixedOctets, body.end(), work_.inline_address.begin());
       work_.inline_answer = InlineAnswer::kAddress;
       return true;
     }
@@ -689,7 +684,7 @@ class ChunkBuilder {
     if (!target) return false;
     const Owner& owner = work_.owners[*target];
     const auto wire = wire_of_owner(owner);
-    if (!std::equal(wire.begin(), wire.end(), body.begin() + kFixedOwnedOctets, body.end())) {
+    if (!std::equal(wire.begin(), wire.end(), body.begin() + kOwnedRecordFixedOctets, body.end())) {
       return false;
     }
     store_apex(owner.zone);

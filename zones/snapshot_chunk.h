@@ -74,8 +74,26 @@ static_assert(sizeof(AnswerBlock) == 16);
 
 // AnswerBlock::answer_pieces of a PTR answer that names its target by id.
 inline constexpr uint8_t kNamedTarget = 0xff;
-// Owner pointer, type, class, TTL and RDLENGTH of that PTR record (RFC 1035 §4.1.3).
-inline constexpr uint32_t kNamedTargetFixedOctets = 12;
+// What an answer record whose owner points at the question (offset 12) sends before
+// its RDATA: the pointer, type, class, TTL and RDLENGTH (RFC 1035 §4.1.3).
+inline constexpr uint32_t kOwnedRecordFixedOctets = 12;
+// The first 10 of those: the pointer, `type`, class IN and `ttl` (32 bits, most
+// significant first). Compact forms hold only what follows them, and are used only
+// where the encoded record begins so.
+inline std::array<uint8_t, 10> owned_record_head(uint16_t type, uint32_t ttl) {
+  return {0xc0,
+          0x0c,
+          static_cast<uint8_t>(type >> 8),
+          static_cast<uint8_t>(type),
+          0,
+          1,
+          static_cast<uint8_t>(ttl >> 24),
+          static_cast<uint8_t>(ttl >> 16),
+          static_cast<uint8_t>(ttl >> 8),
+          static_cast<uint8_t>(ttl)};
+}
+// The fixed octets of that PTR record.
+inline constexpr uint32_t kNamedTargetFixedOctets = kOwnedRecordFixedOctets;
 // AnswerBlock::answer_pieces of an SRV template, and what it holds per record: the
 // priority, weight and port, then the target's id. What the record sends before its
 // target is those and the owner pointer, type, class, the snapshot's TTL and RDLENGTH
@@ -90,12 +108,6 @@ struct BlockExtent {
   uint32_t additional_length = 0;
 };
 
-// A TTL as a record sends it (RFC 1035 §3.2.1: 32 bits, most significant first).
-inline std::array<uint8_t, 4> ttl_octets(uint32_t ttl) {
-  return {static_cast<uint8_t>(ttl >> 24), static_cast<uint8_t>(ttl >> 16),
-          static_cast<uint8_t>(ttl >> 8), static_cast<uint8_t>(ttl)};
-}
-
 // The additional section of an SRV answer is the A records of its targets, each an
 // RRset of one record whose owner points at the target in the answer: 16 octets, of
 // which only the pointer and the address vary. A block whose additional records are
@@ -106,8 +118,11 @@ struct CompactAddress {
   static constexpr size_t kRecordOctets = 16;  // as sent
   // Type A, class IN, the TTL, RDLENGTH 4: what comes between pointer and address.
   static std::array<uint8_t, 10> fixed_octets(uint32_t ttl) {
-    const auto t = ttl_octets(ttl);
-    return {0, 1, 0, 1, t[0], t[1], t[2], t[3], 0, 4};
+    const auto head = owned_record_head(1, ttl);  // type A
+    std::array<uint8_t, 10> fixed{};
+    std::copy(head.begin() + 2, head.end(), fixed.begin());
+    fixed[9] = 4;
+    return fixed;
   }
 };
 
@@ -262,7 +277,9 @@ class SnapshotChunk {
     return bytes(body_start(block) + own_answer_octets(block), length);
   }
   // The octets between a CompactAddress entry's pointer and address.
-  std::span<const uint8_t> compact_fixed_octets() const { return compact_fixed_; }
+  std::array<uint8_t, 10> compact_fixed_octets() const {
+    return CompactAddress::fixed_octets(ttl_);
+  }
   // Empty for an answer of one RRset (see AnswerBlock).
   std::span<const RRsetCut> answer_cuts(const AnswerBlock& block) const {
     if (stored_answer_cuts(block) == 0) return {};
@@ -310,8 +327,9 @@ class SnapshotChunk {
   }
   template <typename Visit>
   void visit_srv_template(uint32_t at, uint32_t length, Visit& visit) const {
-    std::array<uint8_t, kSrvFixedOctets> fixed = {0xc0, 0x0c, 0, 33, 0, 1};
-    std::copy_n(compact_fixed_.begin() + 4, 4, fixed.begin() + 6);  // the TTL
+    std::array<uint8_t, kSrvFixedOctets> fixed{};
+    const auto head = owned_record_head(33, ttl_);  // type SRV
+    std::copy(head.begin(), head.end(), fixed.begin());
     for (const uint32_t end = at + length; at < end; at += kSrvTemplateRecord) {
       const ChunkName& target = name_at(at + kSrvTemplateFields);
       const NameLabels labels = name_prefix(target);
@@ -365,8 +383,7 @@ class SnapshotChunk {
   std::vector<RRsetCut> cuts_;
   // Where each served zone's apex is in the arena, once a named target needs it.
   std::array<AnswerPiece, 3> apexes_{};
-  // CompactAddress::fixed_octets() at the snapshot's TTL, which SRV templates take too.
-  std::array<uint8_t, 10> compact_fixed_{};
+  uint32_t ttl_ = 0;  // the snapshot's: that of every compact record
   std::vector<ExternalCname> external_cnames_;
   size_t record_count_ = 0;
 };
